@@ -427,11 +427,11 @@ export function runEventStoreContract(name: string, makeStore: MakeStore): void 
     const subscription = store.subscribeToAll({ filter: { streamPrefixes: [prefix] } });
     const iterator = subscription[Symbol.asyncIterator]();
     try {
-      const total = 3000;
-      const writes: Promise<unknown>[] = [];
-      for (let i = 0; i < total / 100; i++) writes.push(store.append(stream, events(100), i === 0 ? NO_STREAM : i * 100 - 1));
-      const settled = await Promise.allSettled(writes);
-      t.true(settled.every((s) => s.status === 'fulfilled'));
+      // go live first, so the burst arrives as live commits rather than as history
+      t.is((await nextMessage(iterator)).kind, 'caughtUp');
+      const total = 5000;
+      // one commit per append while nobody reads: the subscription must bound what it buffers
+      for (let i = 0; i < total / 100; i++) await store.append(stream, events(100), i === 0 ? NO_STREAM : i * 100 - 1);
       const { events: got } = await takeEvents(iterator, total);
       t.deepEqual(got.map((e) => e.revision), Array.from({ length: total }, (_, i) => i));
     } finally {
