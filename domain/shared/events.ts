@@ -30,7 +30,7 @@ export interface JournalLine {
 }
 
 /** Generic decider shape shared by every aggregate. */
-export interface Decider<C, S, E extends DomainEvent = DomainEvent> {
+export interface Decider<C, S, E extends DomainEvent<string, unknown> = DomainEvent> {
   initialState(): S;
   evolve(state: S, event: EventLike): S;
   decide(command: C, state: S): E[];
