@@ -147,7 +147,17 @@ export class LogStore implements EventStore, SubscriptionSource {
     if (state && expected < current && expected + events.length <= current) {
       return this.appendIdempotent(stream, state, events, expected, expectedRevision);
     }
-    return Promise.reject(new WrongExpectedVersion(stream, expectedRevision, current < 0 ? NO_STREAM : current));
+    return this.conflict(stream, state, expectedRevision);
+  }
+
+  /**
+   * Rejected only once the competing events are durable, so that a caller who re-reads the
+   * stream to retry sees them (otherwise it would re-read the same state and conflict again).
+   */
+  private async conflict(stream: string, state: StreamState | undefined, expectedRevision: ExpectedRevision): Promise<never> {
+    if (state && state.committed < state.records.length) await this.durable(state.records.at(-1)!);
+    const current = state ? state.records.length - 1 : -1;
+    throw new WrongExpectedVersion(stream, expectedRevision, current < 0 ? NO_STREAM : current);
   }
 
   /**
@@ -157,7 +167,7 @@ export class LogStore implements EventStore, SubscriptionSource {
   private async appendIdempotent(stream: string, state: StreamState, events: EventData[], expected: number, expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const indices = state.records.slice(expected + 1, expected + 1 + events.length);
     const ids = await this.idsOf(indices);
-    if (!ids.every((id, i) => id === events[i]!.id)) throw new WrongExpectedVersion(stream, expectedRevision, state.records.length - 1);
+    if (!ids.every((id, i) => id === events[i]!.id)) return this.conflict(stream, state, expectedRevision);
     const last = indices.at(-1)!;
     await this.durable(last);
     return { nextRevision: expected + events.length, position: this.positionOf(last) };
