@@ -1,4 +1,5 @@
 import test from 'ava';
+import { FastBook } from '../../matching/book/fast-book.js';
 import { ReferenceBook } from '../../matching/book/reference-book.js';
 import { RecordingSink } from '../../matching/book/recording-sink.js';
 import { stateHash } from '../../matching/book/hash.js';
@@ -7,6 +8,8 @@ import { B, S, SCENARIOS, apply, limit } from './book-scenarios.js';
 
 const BOOKS: Array<[string, () => OrderBook]> = [
   ['reference', () => new ReferenceBook()],
+  ['fast', () => new FastBook()],
+  ['fast (tiny initial pools, so every pool grows)', () => new FastBook({ initialOrders: 1, initialLevels: 1 })],
 ];
 
 for (const [bookName, makeBook] of BOOKS) {

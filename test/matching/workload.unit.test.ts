@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { depthHash } from '../../matching/book/hash.js';
+import { FastBook } from '../../matching/book/fast-book.js';
 import { ReferenceBook } from '../../matching/book/reference-book.js';
 import type { BookSide, BookSink, ExpiryReasonCode, OrderBook, RejectCode } from '../../matching/book/types.js';
 import { WorkloadFormatError, decodeColumns } from '../../matching/workload/format.js';
@@ -26,6 +27,8 @@ const PUBLISHED = [
 
 const BOOKS: Array<[string, () => OrderBook]> = [
   ['reference', () => new ReferenceBook()],
+  ['fast', () => new FastBook()],
+  ['fast (tiny initial pools, so every pool grows)', () => new FastBook({ initialOrders: 1, initialLevels: 1 })],
 ];
 
 /** counts what replaying produces; the workload never makes a book reject */
