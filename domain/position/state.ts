@@ -1,0 +1,96 @@
+import { canonical, dec, sum, type DecimalValue } from '../money/decimal.js';
+import {
+  ENDED_ORDERS_MEMORY,
+  REQUESTS_MEMORY,
+  type OrderSide,
+  type PositionSide,
+  type PositionState,
+  type RememberedRequest,
+  type Reservation,
+} from './types.js';
+
+export function initialState(): PositionState {
+  return {
+    userId: null,
+    symbol: null,
+    leverage: null,
+    side: null,
+    qty: '0',
+    entryNotional: '0',
+    margin: '0',
+    realizedPnl: '0',
+    reservations: [],
+    orders: {},
+    settledSeq: -1,
+    lastLeg: null,
+    endedOrders: [],
+    requests: [],
+  };
+}
+
+export function c(value: DecimalValue): string {
+  return canonical(value);
+}
+
+export function positionSideOf(orderSide: OrderSide): PositionSide {
+  return orderSide === 'BUY' ? 'LONG' : 'SHORT';
+}
+
+export function oppositeSide(side: PositionSide): PositionSide {
+  return side === 'LONG' ? 'SHORT' : 'LONG';
+}
+
+export function reservedTotal(reservations: readonly Reservation[]): string {
+  return c(sum(reservations.map((r) => r.qty)));
+}
+
+export function reservationOf(state: PositionState, orderId: string): string {
+  return state.reservations.find((r) => r.orderId === orderId)?.qty ?? '0';
+}
+
+/** Lower each order's reservation by its cut, dropping those that reach zero; order is kept. */
+export function applyCuts(reservations: readonly Reservation[], cuts: Readonly<Record<string, string>>): Reservation[] {
+  const next: Reservation[] = [];
+  for (const r of reservations) {
+    const cut = cuts[r.orderId];
+    const left = cut === undefined ? dec(r.qty) : dec(r.qty).minus(dec(cut));
+    if (left.isNegative()) throw new RangeError(`reservation of ${r.orderId} cut below zero`);
+    if (left.greaterThan(0)) next.push({ orderId: r.orderId, qty: c(left) });
+  }
+  return next;
+}
+
+export function rememberEnded(state: PositionState, orderId: string): string[] {
+  const next = [...state.endedOrders, orderId];
+  return next.length > ENDED_ORDERS_MEMORY ? next.slice(next.length - ENDED_ORDERS_MEMORY) : next;
+}
+
+export function rememberRequest(state: PositionState, request: RememberedRequest): RememberedRequest[] {
+  const next = [...state.requests, request];
+  return next.length > REQUESTS_MEMORY ? next.slice(next.length - REQUESTS_MEMORY) : next;
+}
+
+export function findRequest(state: PositionState, key: string): RememberedRequest | undefined {
+  return state.requests.find((r) => r.key === key);
+}
+
+/** Identity of a leg's command payload, to tell a duplicate from a different leg under the same key. */
+export function legFingerprint(leg: { orderId: string; orderSide: OrderSide; price: string; legQty: string; liquidity: string }): string {
+  return [leg.orderId, leg.orderSide, leg.price, leg.legQty, leg.liquidity].join('|');
+}
+
+/** Newest-first cuts of other orders' reservations so that at most `need` quantity is taken. */
+export function cutNewestFirst(reservations: readonly Reservation[], need: DecimalValue, except?: string): Record<string, string> {
+  let left = dec(need);
+  const cuts: Record<string, string> = {};
+  for (let i = reservations.length - 1; i >= 0 && left.greaterThan(0); i--) {
+    const r = reservations[i]!;
+    if (r.orderId === except) continue;
+    const take = dec(r.qty).lessThan(left) ? dec(r.qty) : left;
+    if (take.greaterThan(0)) {
+      cuts[r.orderId] = c(take);
+      left = left.minus(take);
+    }
+  }
+  return cuts;
+}
