@@ -1,0 +1,318 @@
+/**
+ * The in-memory ReadStore (the default): the same key layout, type rule, checkpoint guard and
+ * orders as the Redis adapter, in a Map. A batch is checked completely before the first write
+ * and applied synchronously, so it is atomic with respect to every other call.
+ */
+import type { Position } from '../../eventstore/port.js';
+import { CurrentVersionInUse, ReadStoreClosed, ReadStoreWrongType } from './errors.js';
+import { assertPosition, assertProjectionName, assertVersion, checkpointKey, compareCodePoints, currentKey, positionIsBefore, versionOfCheckpointKey, versionPrefix } from './keys.js';
+import { assertValidBatch, isEmptyOp, typeRule, type KeyType } from './ops.js';
+import type { ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
+import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
+import { SortedSet } from './sortedSet.js';
+
+type Value =
+  | { type: 'string'; value: string }
+  | { type: 'hash'; fields: Map<string, string> }
+  | { type: 'zset'; set: SortedSet }
+  | { type: 'set'; members: Set<string> };
+
+export class MemoryReadStore implements ReadStore {
+  readonly kind = 'memory';
+  private readonly keys = new Map<string, Value>();
+  private closed = false;
+
+  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position): Promise<ApplyResult> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    assertPosition(position);
+    assertValidBatch(ops);
+    const cpKey = checkpointKey(projection, version);
+    const stored = this.stringAt(cpKey);
+    if (stored !== null && !positionIsBefore(stored, position)) return { applied: false, checkpoint: stored };
+    const prefix = versionPrefix(projection, version);
+    const live = ops.filter((op) => !isEmptyOp(op));
+    this.checkTypes(prefix, live);
+    for (const op of live) this.applyOp(prefix + op.key, op);
+    this.keys.set(cpKey, { type: 'string', value: position });
+    return { applied: true, checkpoint: position };
+  }
+
+  async checkpoint(projection: string, version: number): Promise<Position | null> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    return this.stringAt(checkpointKey(projection, version));
+  }
+
+  async currentVersion(projection: string): Promise<number | null> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    const value = this.stringAt(currentKey(projection));
+    return value === null ? null : Number(value);
+  }
+
+  async switchVersion(projection: string, change: { from: number | null; to: number }): Promise<boolean> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    if (change.from !== null) assertVersion(change.from);
+    assertVersion(change.to);
+    const key = currentKey(projection);
+    const now = this.stringAt(key);
+    if (now !== (change.from === null ? null : String(change.from))) return false;
+    this.keys.set(key, { type: 'string', value: String(change.to) });
+    return true;
+  }
+
+  async versions(projection: string): Promise<number[]> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    const found: number[] = [];
+    for (const key of this.keys.keys()) {
+      const version = versionOfCheckpointKey(projection, key);
+      if (version !== null) found.push(version);
+    }
+    return found.sort((a, b) => a - b);
+  }
+
+  async deleteVersion(projection: string, version: number): Promise<number> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    if (this.stringAt(currentKey(projection)) === String(version)) throw new CurrentVersionInUse(projection, version);
+    const prefix = versionPrefix(projection, version);
+    let removed = 0;
+    for (const key of [...this.keys.keys()]) {
+      if (key.startsWith(prefix)) {
+        this.keys.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async view(projection: string): Promise<ReadView | null> {
+    const version = await this.currentVersion(projection);
+    return version === null ? null : this.versionView(projection, version);
+  }
+
+  versionView(projection: string, version: number): ReadView {
+    assertProjectionName(projection);
+    assertVersion(version);
+    return new MemoryView(this, projection, version, versionPrefix(projection, version));
+  }
+
+  async exportVersion(projection: string, version: number): Promise<Record<string, DumpValue>> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    const prefix = versionPrefix(projection, version);
+    const cpKey = checkpointKey(projection, version);
+    const names = [...this.keys.keys()].filter((key) => key.startsWith(prefix) && key !== cpKey).sort(compareCodePoints);
+    const out: Record<string, DumpValue> = {};
+    for (const name of names) out[name.slice(prefix.length)] = dumpOf(this.keys.get(name)!);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** @internal for MemoryView */
+  read(fullKey: string): Value | undefined {
+    this.assertOpen();
+    return this.keys.get(fullKey);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ReadStoreClosed();
+  }
+
+  private stringAt(fullKey: string): string | null {
+    const value = this.keys.get(fullKey);
+    return value?.type === 'string' ? value.value : null;
+  }
+
+  /** the same pass as the Lua script: every op's type need against the tracked type */
+  private checkTypes(prefix: string, ops: readonly WriteOp[]): void {
+    const tracked = new Map<string, KeyType>();
+    for (const op of ops) {
+      const fullKey = prefix + op.key;
+      const holds = tracked.get(fullKey) ?? this.keys.get(fullKey)?.type ?? 'none';
+      const rule = typeRule(op.op);
+      if (rule.needs !== null && holds !== 'none' && holds !== rule.needs) throw new ReadStoreWrongType(op.key, holds, op.op);
+      tracked.set(fullKey, rule.leaves === 'same' ? holds : rule.leaves);
+    }
+  }
+
+  private applyOp(fullKey: string, op: WriteOp): void {
+    switch (op.op) {
+      case 'set':
+        this.keys.set(fullKey, { type: 'string', value: op.value });
+        return;
+      case 'del':
+        this.keys.delete(fullKey);
+        return;
+      case 'hset': {
+        const fields = this.container(fullKey, 'hash', () => ({ type: 'hash', fields: new Map() })).fields;
+        for (const [field, value] of Object.entries(op.fields)) fields.set(field, value);
+        return;
+      }
+      case 'hdel': {
+        const value = this.keys.get(fullKey);
+        if (value?.type !== 'hash') return;
+        for (const field of op.fields) value.fields.delete(field);
+        if (value.fields.size === 0) this.keys.delete(fullKey);
+        return;
+      }
+      case 'zadd': {
+        const set = this.container(fullKey, 'zset', () => ({ type: 'zset', set: new SortedSet() })).set;
+        for (const entry of op.entries) set.add(entry.score, entry.member);
+        return;
+      }
+      case 'zrem':
+      case 'ztrim': {
+        const value = this.keys.get(fullKey);
+        if (value?.type !== 'zset') return;
+        if (op.op === 'zrem') for (const member of op.members) value.set.remove(member);
+        else value.set.keepNewest(op.keepNewest);
+        if (value.set.size === 0) this.keys.delete(fullKey);
+        return;
+      }
+      case 'sadd': {
+        const members = this.container(fullKey, 'set', () => ({ type: 'set', members: new Set() })).members;
+        for (const member of op.members) members.add(member);
+        return;
+      }
+      case 'srem': {
+        const value = this.keys.get(fullKey);
+        if (value?.type !== 'set') return;
+        for (const member of op.members) value.members.delete(member);
+        if (value.members.size === 0) this.keys.delete(fullKey);
+        return;
+      }
+    }
+  }
+
+  private container<T extends Value['type']>(fullKey: string, type: T, make: () => Extract<Value, { type: T }>): Extract<Value, { type: T }> {
+    const value = this.keys.get(fullKey);
+    if (value?.type === type) return value as Extract<Value, { type: T }>;
+    const created = make();
+    this.keys.set(fullKey, created);
+    return created;
+  }
+}
+
+function dumpOf(value: Value): DumpValue {
+  switch (value.type) {
+    case 'string':
+      return { type: 'string', value: value.value };
+    case 'hash':
+      return { type: 'hash', fields: sortedRecord(value.fields) };
+    case 'zset':
+      return { type: 'zset', entries: value.set.all() };
+    case 'set':
+      return { type: 'set', members: [...value.members].sort(compareCodePoints) };
+  }
+}
+
+function sortedRecord(fields: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of [...fields.keys()].sort(compareCodePoints)) out[field] = fields.get(field)!;
+  return out;
+}
+
+class MemoryView implements ReadView {
+  constructor(
+    private readonly store: MemoryReadStore,
+    readonly projection: string,
+    readonly version: number,
+    private readonly prefix: string,
+  ) {}
+
+  private at(key: string): Value | undefined {
+    assertReadKey(key);
+    return this.store.read(this.prefix + key);
+  }
+
+  /** like Redis: a missing key reads as empty, a key of another type is an error */
+  private typed<T extends Value['type']>(key: string, type: T, op: string): Extract<Value, { type: T }> | undefined {
+    const value = this.at(key);
+    if (value === undefined) return undefined;
+    if (value.type !== type) throw new ReadStoreWrongType(key, value.type, op);
+    return value as Extract<Value, { type: T }>;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const value = this.typed(key, 'string', 'get');
+    return value !== undefined ? value.value : null;
+  }
+
+  async mget(keys: readonly string[]): Promise<Array<string | null>> {
+    // like MGET: a key of another type reads as null, not as an error
+    return keys.map((key) => {
+      const value = this.at(key);
+      return value?.type === 'string' ? value.value : null;
+    });
+  }
+
+  async hget(key: string, field: string): Promise<string | null> {
+    const value = this.typed(key, 'hash', 'hget');
+    return value !== undefined ? (value.fields.get(field) ?? null) : null;
+  }
+
+  async hgetall(key: string): Promise<Record<string, string>> {
+    const value = this.typed(key, 'hash', 'hgetall');
+    return value !== undefined ? sortedRecord(value.fields) : {};
+  }
+
+  async zrevrange(key: string, start: number, stop: number): Promise<string[]> {
+    return (await this.zrevrangeWithScores(key, start, stop)).map((entry) => entry.member);
+  }
+
+  async zrevrangeWithScores(key: string, start: number, stop: number): Promise<ZEntry[]> {
+    assertRanks(start, stop);
+    const value = this.typed(key, 'zset', 'zrevrangeWithScores');
+    return value !== undefined ? value.set.revRange(start, stop) : [];
+  }
+
+  async zrevrangeByScore(key: string, range: { max: number; min: number; offset?: number; count?: number }): Promise<ZEntry[]> {
+    const { max, min, offset, count } = normaliseScoreRange(range);
+    const value = this.typed(key, 'zset', 'zrevrangeByScore');
+    return value !== undefined ? value.set.revRangeByScore(max, min, offset, count) : [];
+  }
+
+  async zscore(key: string, member: string): Promise<number | null> {
+    const value = this.typed(key, 'zset', 'zscore');
+    return value !== undefined ? value.set.score(member) : null;
+  }
+
+  async zcard(key: string): Promise<number> {
+    const value = this.typed(key, 'zset', 'zcard');
+    return value !== undefined ? value.set.size : 0;
+  }
+
+  async smembers(key: string): Promise<string[]> {
+    const value = this.typed(key, 'set', 'smembers');
+    return value !== undefined ? [...value.members].sort(compareCodePoints) : [];
+  }
+
+  async sismember(key: string, member: string): Promise<boolean> {
+    const value = this.typed(key, 'set', 'sismember');
+    return value !== undefined ? value.members.has(member) : false;
+  }
+
+  async scard(key: string): Promise<number> {
+    const value = this.typed(key, 'set', 'scard');
+    return value !== undefined ? value.members.size : 0;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.at(key) !== undefined;
+  }
+}
+
+export function createMemoryReadStore(): MemoryReadStore {
+  return new MemoryReadStore();
+}
