@@ -1,0 +1,92 @@
+/**
+ * From a store event to a compact engine input (DESIGN §3.4). Decides whether the event is this
+ * engine's at all, and turns decimals into ticks / lots exactly; an order that cannot be matched
+ * as sent (off grid, unknown side, …) becomes a place input carrying its rejection, so the
+ * rejection is WAL'd and published like any other outcome.
+ *
+ * Cancels: the event may lack the symbol, so a cancel is this engine's when it names this symbol
+ * or a live order of this engine. A cancel of this symbol's order that is not live (never seen,
+ * already filled, cancelled or expired) is answered `OrderCancelRejected {reason: UNKNOWN_ORDER}`;
+ * a cancel naming neither is another engine's and is ignored.
+ */
+import { causedBy } from '../../eventstore/envelope.js';
+import { idOf } from '../../eventstore/streams.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import {
+  SIDE_BUY, SIDE_SELL, TIF_FOK, TIF_GTC, TIF_IOC, TIF_POST_ONLY, TYPE_LIMIT, TYPE_MARKET,
+  type BookSide, type OrderTypeCode, type TimeInForceCode,
+} from '../book/types.js';
+import { GRID_NOT_DECIMAL, GRID_NOT_POSITIVE, GRID_OFF_GRID, type InstrumentGrid } from './instrument.js';
+import {
+  INPUT_CANCEL, INPUT_PLACE, REJECT_BAD_FIELD, REJECT_PRICE_NOT_DECIMAL, REJECT_PRICE_NOT_POSITIVE,
+  REJECT_PRICE_OFF_TICK_GRID, REJECT_PRICE_TOO_LARGE, REJECT_QTY_NOT_DECIMAL, REJECT_QTY_NOT_POSITIVE,
+  REJECT_QTY_OFF_LOT_GRID, REJECT_QTY_TOO_LARGE,
+  type EngineInput, type EngineRejectCode, type InputSource,
+} from './types.js';
+
+export const ORDER_ACCEPTED = 'OrderAccepted';
+export const ORDER_CANCEL_REQUESTED = 'OrderCancelRequested';
+/** The engine's subscription filter on $all. */
+export const INPUT_FILTER = { streamPrefixes: ['order-'], eventTypes: [ORDER_ACCEPTED, ORDER_CANCEL_REQUESTED] };
+
+const SIDES: Record<string, BookSide> = { BUY: SIDE_BUY, SELL: SIDE_SELL };
+const TYPES: Record<string, OrderTypeCode> = { LIMIT: TYPE_LIMIT, MARKET: TYPE_MARKET };
+const TIFS: Record<string, TimeInForceCode> = { GTC: TIF_GTC, IOC: TIF_IOC, FOK: TIF_FOK, POST_ONLY: TIF_POST_ONLY };
+
+/** The fields of a RecordedEvent the engine reads (tests and benchmarks build just these). */
+export type SourceEvent = Pick<RecordedEvent, 'id' | 'type' | 'stream' | 'position' | 'data' | 'metadata' | 'created'>;
+
+function sourceOf(event: SourceEvent): InputSource {
+  const context = causedBy(event as RecordedEvent);
+  return { sourcePosition: event.position, eventId: event.id, correlationId: context.correlationId, occurredAt: context.occurredAt };
+}
+
+function gridReject(code: number, notDecimal: EngineRejectCode, notPositive: EngineRejectCode,
+                    offGrid: EngineRejectCode, tooLarge: EngineRejectCode): EngineRejectCode {
+  switch (-code) {
+    case GRID_NOT_DECIMAL: return notDecimal;
+    case GRID_NOT_POSITIVE: return notPositive;
+    case GRID_OFF_GRID: return offGrid;
+    default: return tooLarge;
+  }
+}
+
+function orderIdOf(event: SourceEvent): string {
+  const id = event.data['orderId'];
+  return typeof id === 'string' && id.length > 0 ? id : idOf(event.stream);
+}
+
+/** The engine's input for `event`, or undefined when it belongs to another symbol / is not an input. */
+export function translateEvent(event: SourceEvent, grid: InstrumentGrid, isLive: (orderId: string) => boolean): EngineInput | undefined {
+  if (event.type === ORDER_ACCEPTED) {
+    const data = event.data;
+    if (data['symbol'] !== grid.symbol) return undefined;
+    const orderId = orderIdOf(event);
+    const userId = data['userId'];
+    const side = SIDES[data['side'] as string];
+    const type = TYPES[data['type'] as string];
+    const tif = TIFS[(data['timeInForce'] as string | undefined) ?? (type === TYPE_MARKET ? 'IOC' : 'GTC')];
+    const base = { kind: INPUT_PLACE, ...sourceOf(event), orderId, userId: typeof userId === 'string' ? userId : '' } as const;
+    if (typeof userId !== 'string' || userId.length === 0 || side === undefined || type === undefined || tif === undefined) {
+      return { ...base, side: SIDE_BUY, type: TYPE_LIMIT, tif: TIF_GTC, priceTicks: 0, qtyLots: 0, invalid: REJECT_BAD_FIELD };
+    }
+    const priceText = type === TYPE_MARKET ? (data['protectedPrice'] ?? data['price']) : data['price'];
+    const priceTicks = grid.priceTicks(priceText);
+    if (priceTicks < 0) {
+      return { ...base, side, type, tif, priceTicks: 0, qtyLots: 0,
+        invalid: gridReject(priceTicks, REJECT_PRICE_NOT_DECIMAL, REJECT_PRICE_NOT_POSITIVE, REJECT_PRICE_OFF_TICK_GRID, REJECT_PRICE_TOO_LARGE) };
+    }
+    const qtyLots = grid.qtyLots(data['qty']);
+    if (qtyLots < 0) {
+      return { ...base, side, type, tif, priceTicks: 0, qtyLots: 0,
+        invalid: gridReject(qtyLots, REJECT_QTY_NOT_DECIMAL, REJECT_QTY_NOT_POSITIVE, REJECT_QTY_OFF_LOT_GRID, REJECT_QTY_TOO_LARGE) };
+    }
+    return { ...base, side, type, tif, priceTicks, qtyLots, invalid: 0 };
+  }
+  if (event.type === ORDER_CANCEL_REQUESTED) {
+    const orderId = orderIdOf(event);
+    if (event.data['symbol'] !== grid.symbol && !isLive(orderId)) return undefined;
+    return { kind: INPUT_CANCEL, ...sourceOf(event), orderId };
+  }
+  return undefined;
+}
