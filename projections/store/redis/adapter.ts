@@ -17,19 +17,21 @@ import { APPLY_BATCH, SWITCH_VERSION } from './scripts.js';
 /** keys per SCAN step and per UNLINK, so deleting a large version never blocks Redis for long */
 export const SCAN_COUNT = 500;
 
-function makeClient(url: string) {
-  return createClient({ url, scripts: { applyBatch: APPLY_BATCH, switchVersion: SWITCH_VERSION } });
+function makeClient(url: string, name?: string) {
+  return createClient({ url, ...(name ? { name } : {}), scripts: { applyBatch: APPLY_BATCH, switchVersion: SWITCH_VERSION } });
 }
 type Client = ReturnType<typeof makeClient>;
 
 export interface RedisReadStoreOptions {
   url: string;
+  /** CLIENT SETNAME, so operators (and tests) can tell this connection apart */
+  clientName?: string;
   /** told about connection errors (node-redis reconnects by itself); default: ignored, the next call fails */
   onConnectionError?: (error: Error) => void;
 }
 
 export async function openRedisReadStore(options: RedisReadStoreOptions): Promise<RedisReadStore> {
-  const client = makeClient(options.url);
+  const client = makeClient(options.url, options.clientName);
   // without a listener an 'error' event would crash the process on a dropped connection
   client.on('error', (error: Error) => options.onConnectionError?.(error));
   await client.connect();
