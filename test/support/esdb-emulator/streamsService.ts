@@ -310,6 +310,9 @@ export function createStreamsService(semantics: EsdbSemantics, subscriptions: Se
   function batchAppend(call: ServerDuplexStream<StreamsPb.BatchAppendReq, StreamsPb.BatchAppendResp>): void {
     const pending = new Map<string, { options?: StreamsPb.BatchAppendReq.Options; events: EventData[]; failure?: unknown }>();
     const inFlight = new Set<Promise<void>>();
+    // responses of concurrent appends queue here, so one waits for 'drain' at a time
+    let writes: Promise<unknown> = Promise.resolve();
+    const respond = (response: StreamsPb.BatchAppendResp) => (writes = writes.then(() => send(call, response)));
     let clientDone = false;
     const finishIfIdle = () => {
       if (clientDone && inFlight.size === 0 && !call.cancelled && !call.destroyed) call.end();
@@ -358,7 +361,7 @@ export function createStreamsService(semantics: EsdbSemantics, subscriptions: Se
         else if (error instanceof InvalidRequest) response.setError(batchBadRequest(error.message));
         else response.setError(batchUnknown(error instanceof Error ? error.message : String(error)));
       }
-      await send(call, response);
+      await respond(response);
     };
 
     call.on('data', (request: StreamsPb.BatchAppendReq) => {
