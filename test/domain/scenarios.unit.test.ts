@@ -24,6 +24,7 @@ function replays(t: ExecutionContext, ex: ScenarioExchange): void {
   const replayed = ex.replay();
   t.deepEqual(replayed.positions, ex.positions, 'positions replay to the same state');
   t.deepEqual(replayed.accounts, ex.accounts, 'accounts replay to the same state');
+  t.deepEqual(replayed.insurance, ex.insurance.state(), 'the insurance fund replays to the same state');
 }
 
 /** alice long 1000 @ 50000 as maker against bob's taker sell (both leverage 10, 10000 deposited). */
@@ -293,4 +294,49 @@ test('a sell filled above its limit: margin capped at the frozen share, fee shor
   const increased = ex.log.find((e) => e.stream === 'position-alice_BTC-PERP' && e.type === 'PositionIncreased');
   t.like(increased?.data, { margin: '5000', fee: '25.5', frozenFeeUsed: '25', feeShortfall: '0.5', refund: '0' });
   replays(t, ex);
+});
+
+test('the insurance account takes over, trades out reduce-only, and nets an opposite take-over', (t) => {
+  const ex = new ScenarioExchange();
+  step(t, ex, 'alice long 10 / bob short 10 @ 50000, insurance funded', () => {
+    ex.deposit('alice', '100');
+    ex.deposit('bob', '1000');
+    ex.deposit('carol', '1000');
+    ex.fundInsurance('1000');
+    ex.place({ orderId: 'a1', userId: 'alice', side: 'BUY', qty: '10', price: '50000' });
+    ex.place({ orderId: 'b1', userId: 'bob', side: 'SELL', qty: '10', price: '50000' });
+    ex.trade({ maker: 'a1', taker: 'b1', qty: '10' });
+  });
+  step(t, ex, 'alice liquidated at 45000', () => ex.liquidate('alice', '45000', 'liq-a'));
+  t.like(ex.position(INSURANCE_USER_ID), { side: 'LONG', qty: '10', entryNotional: '450' });
+  step(t, ex, 'insurance sells 4 @ 45500 reduce-only to carol', () => {
+    t.deepEqual(ex.place({ orderId: 'i1', userId: INSURANCE_USER_ID, side: 'SELL', qty: '4', price: '45500', reduceOnly: true }), { status: 'NEW', intent: 'REDUCE', closeQty: '4', openQty: '0' });
+    ex.place({ orderId: 'c1', userId: 'carol', side: 'BUY', qty: '4', price: '45500' });
+    ex.trade({ maker: 'i1', taker: 'c1', qty: '4' });
+  });
+  // cost 450 × 4/10 = 180, pnl 182 − 180 = 2, maker fee 182 × 0.0002 = 0.0364 from the fund
+  t.like(ex.position(INSURANCE_USER_ID), { side: 'LONG', qty: '6', entryNotional: '270', margin: '0' });
+  t.is(ex.insurance.state().fund, '1001.9636');
+  // carol: margin 18.2, taker fee 0.091
+  wallet(t, ex, 'carol', { available: '981.709', frozen: '0', margin: '18.2' });
+  step(t, ex, 'bob liquidated at 46000 onto the insurance long', () => ex.liquidate('bob', '46000', 'liq-b'));
+  // bob: pnl 500 − 460 = 40, margin 50 back: 1000 − 50.25 + 50 + 40
+  wallet(t, ex, 'bob', { available: '1039.75', frozen: '0', margin: '0' });
+  // insurance closes 6 (cost 270, pnl 276 − 270 = 6) and holds short 4 @ 46000
+  t.like(ex.position(INSURANCE_USER_ID), { side: 'SHORT', qty: '4', entryNotional: '184' });
+  t.is(ex.insurance.state().fund, '1007.9636');
+  t.is(ex.platform('equity.insuranceFund'), '1007.9636');
+  // clearing: −50 (alice) + 2 + 40 (bob) + 6 = −2 = carol 182 − insurance 184
+  t.is(ex.platform('clearing.pnl'), '-2');
+  replays(t, ex);
+});
+
+test('the audit is not blind: a position that disagrees with the ledger is reported', (t) => {
+  const ex = new ScenarioExchange();
+  aliceLong1000(t, ex);
+  const alice = ex.position('alice');
+  ex.positions.set(ex.positionStream('alice'), { ...alice, qty: '999', entryNotional: '49950' });
+  const problems = ex.audit();
+  t.true(problems.some((p) => p.startsWith('OPEN_INTEREST')), problems.join('\n'));
+  t.true(problems.some((p) => p.startsWith('CLEARING_PNL')), problems.join('\n'));
 });

@@ -6,6 +6,7 @@ import {
   type AccountEvent,
   type AccountState,
 } from '../../../domain/account/index.js';
+import { evolve as insuranceEvolve, initialState as insuranceInitial, type InsuranceState } from '../../../domain/insurance/index.js';
 import { LedgerAuditor, type PositionSnapshot, type Violation } from '../../../domain/ledger/audit.js';
 import { canonical, dec, sum } from '../../../domain/money/decimal.js';
 import { fee, initialMargin, notional } from '../../../domain/money/rules.js';
@@ -279,7 +280,9 @@ export class ScenarioExchange {
 
   /** Every command delivered so far, delivered again: each must be answered with no events. */
   redeliverAll(): { stream: string; events: AnyEvent[] }[] {
-    return this.deliveries.map((d) => ({ stream: d.stream, events: d.redeliver() })).filter((r) => r.events.length > 0);
+    const repeats = this.deliveries.map((d) => ({ stream: d.stream, events: d.redeliver() }));
+    repeats.push({ stream: this.insurance.stream, events: this.insurance.redeliverAll() });
+    return repeats.filter((r) => r.events.length > 0);
   }
 
   /** Delivers one earlier command again (by index modulo the count) and returns what it produced. */
@@ -335,13 +338,16 @@ export class ScenarioExchange {
   }
 
   /** Folds the recorded log from scratch with evolve only. */
-  replay(): { positions: Map<string, PositionState>; accounts: Map<string, AccountState> } {
+  replay(): { positions: Map<string, PositionState>; accounts: Map<string, AccountState>; insurance: InsuranceState } {
     const positions = new Map<string, PositionState>();
     const accounts = new Map<string, AccountState>();
+    let insurance = insuranceInitial();
     for (const e of this.log) {
       if (e.stream.startsWith('position-')) positions.set(e.stream, positionEvolve(positions.get(e.stream) ?? positionInitial(), e));
       else if (e.stream.startsWith('account-')) accounts.set(e.stream, accountEvolve(accounts.get(e.stream) ?? accountInitial(), e));
+      else if (e.stream === this.insurance.stream) insurance = insuranceEvolve(insurance, e);
+      else throw new Error(`unexpected stream ${e.stream}`);
     }
-    return { positions, accounts };
+    return { positions, accounts, insurance };
   }
 }

@@ -1,4 +1,10 @@
-import { dec } from '../../../domain/money/decimal.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  type InsuranceCommand,
+  type InsuranceState,
+} from '../../../domain/insurance/index.js';
 
 /** Any decider's event, as recorded in the scenario log. */
 export interface AnyEvent {
@@ -8,27 +14,36 @@ export interface AnyEvent {
 }
 
 /**
- * The harness's link to the insurance fund (stream insurance-{asset}): its fees
- * (InsuranceFeePaid), realised PnL (InsurancePnlRealized) and funding (InsuranceFunded).
+ * The harness's link to the insurance fund (stream insurance-{asset}), played through the
+ * insurance decider: fees of the insurance account's fills (InsuranceFeePaid), its realised PnL
+ * (InsurancePnlRealized) and its funding (InsuranceFunded).
  */
 export interface InsuranceBook {
+  readonly stream: string;
+  state(): InsuranceState;
   funded(txId: string, amount: string): void;
   feePaid(tradeId: string, fee: string): void;
   pnlRealized(key: string, amount: string): void;
+  /** delivers every command again; returns what they produced (must be nothing) */
+  redeliverAll(): AnyEvent[];
 }
 
-/**
- * The insurance decider belongs to domain/insurance (C1) and had not landed when this harness
- * was written; until it does, any non-zero insurance posting stops the scenario loudly rather
- * than being posted by a second, home-made version of those rules.
- */
-export function insuranceFor(asset: string, _record: (stream: string, events: readonly AnyEvent[]) => void): InsuranceBook {
-  const missing = (what: string, amount: string): void => {
-    if (!dec(amount).isZero()) throw new Error(`insurance-${asset}: ${what} ${amount} needs the domain/insurance decider, which is not available yet`);
+export function insuranceFor(asset: string, record: (stream: string, events: readonly AnyEvent[]) => void): InsuranceBook {
+  const stream = `insurance-${asset}`;
+  let state = initialState();
+  const delivered: InsuranceCommand[] = [];
+  const run = (command: InsuranceCommand): void => {
+    const events = decide(command, state);
+    state = events.reduce<InsuranceState>(evolve, state);
+    record(stream, events);
+    delivered.push(command);
   };
   return {
-    funded: (txId, amount) => missing(`InsuranceFunded ${txId}`, amount),
-    feePaid: (tradeId, fee) => missing(`InsuranceFeePaid ${tradeId}`, fee),
-    pnlRealized: (key, amount) => missing(`InsurancePnlRealized ${key}`, amount),
+    stream,
+    state: () => state,
+    funded: (txId, amount) => run({ type: 'FundInsurance', asset, amount, txId }),
+    feePaid: (tradeId, fee) => run({ type: 'PayInsuranceFee', asset, tradeId, fee }),
+    pnlRealized: (key, amount) => run({ type: 'RealizeInsurancePnl', asset, key, amount }),
+    redeliverAll: () => delivered.flatMap((command) => decide(command, state)),
   };
 }
