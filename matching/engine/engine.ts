@@ -19,7 +19,7 @@ import type { OrderBook } from '../book/types.js';
 import { MarketPublisher } from '../publisher/publisher.js';
 import { writeSnapshot } from '../snapshot/store.js';
 import { WalWriter } from '../wal/writer.js';
-import type { EngineCore } from './core.js';
+import type { CoreImage, EngineCore } from './core.js';
 import { InstrumentGrid, type MatchingInstrument } from './instrument.js';
 import { INPUT_FILTER, translateEvent, type SourceEvent } from './input.js';
 import { recoverEngine, snapshotDirOf, walDirOf, type RecoveryReport } from './recovery.js';
@@ -94,6 +94,7 @@ class Engine implements MatchingEngine {
   /** the furthest input position looked at, including ignored inputs */
   private seenPosition: Position = START_POSITION;
   private snapshotting: Promise<void> | null = null;
+  private queuedImage: { seq: number; image: CoreImage } | null = null;
   private started = false;
   private stopping = false;
   private failed: Error | null = null;
@@ -210,15 +211,19 @@ class Engine implements MatchingEngine {
 
   /**
    * The image is taken now, synchronously, so it is exactly the state after `seq`; it is written
-   * only once `seq` is committed — a snapshot must never run ahead of the WAL. One at a time:
-   * when the previous write is still going, this one is skipped (the next boundary takes it).
+   * only once `seq` is committed — a snapshot must never run ahead of the WAL. Writes go one at a
+   * time; while one is going, at most one newer image waits (a newer one replaces it).
    */
   private snapshot(seq: number): void {
+    this.queuedImage = { seq, image: this.core.image() };
     if (this.snapshotting) return;
-    const image = this.core.image();
     this.snapshotting = (async () => {
-      await this.wal.whenDurable(seq);
-      await writeSnapshot(snapshotDirOf(this.options.dir), image, this.symbol);
+      while (this.queuedImage && !this.failed) {
+        const { seq: at, image } = this.queuedImage;
+        this.queuedImage = null;
+        await this.wal.whenDurable(at);
+        await writeSnapshot(snapshotDirOf(this.options.dir), image, this.symbol);
+      }
     })().catch((error: Error) => this.fail(error)).finally(() => { this.snapshotting = null; });
   }
 
