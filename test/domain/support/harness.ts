@@ -230,9 +230,9 @@ export class ScenarioExchange {
     order.filled = canonical(dec(order.filled).plus(leg.qty));
     if (order.userId === INSURANCE_USER_ID) {
       const legFee = sum(events.map((e) => ('fee' in e.data ? e.data.fee : '0')));
-      const pnl = sum(events.map((e) => (e.type === 'PositionMarginReleased' ? e.data.realizedPnl : '0')));
       this.insurance.feePaid(leg.tradeId, canonical(legFee));
-      this.insurance.pnlRealized(`${leg.tradeId}:PNL`, canonical(pnl));
+      // the fund's PnL entry answers the close event it realises, under the same key
+      for (const e of events) if (e.type === 'PositionMarginReleased') this.insurance.pnlRealized(e.key, e.data.realizedPnl);
     } else {
       this.onAccount(order.userId, { type: 'SettleTradeLeg', userId: order.userId, asset: this.asset, effects: events.map((e) => ({ type: e.type, key: e.key, data: { ...e.data } })) });
     }
