@@ -1,4 +1,4 @@
-import { DECIMAL_INPUT, canonical, dec, type Decimal } from './decimal.js';
+import { DECIMAL_INPUT, dec, isCanonical, type Decimal } from './decimal.js';
 import { badInput } from '../shared/errors.js';
 
 /**
@@ -17,7 +17,7 @@ export function positiveInput(text: unknown, reason: string, field: string): Dec
 
 /** A non-negative canonical amount at the asset scale (8 dp). */
 export function nonNegativeAmount(text: unknown, field: string, scale = 8): Decimal {
-  if (typeof text !== 'string' || canonical(safeDec(text) ?? -1) !== text || text.startsWith('-')) {
+  if (typeof text !== 'string' || !isCanonical(text) || text.startsWith('-')) {
     throw badInput('INVALID_AMOUNT', `${field} must be a non-negative canonical decimal, got ${JSON.stringify(text)}`);
   }
   const d = dec(text);
@@ -27,15 +27,10 @@ export function nonNegativeAmount(text: unknown, field: string, scale = 8): Deci
 
 /** A signed canonical amount at the asset scale (PnL). */
 export function signedAmount(text: unknown, field: string, scale = 8): Decimal {
-  if (typeof text !== 'string' || safeDec(text) === undefined || canonical(dec(text)) !== text) {
+  if (typeof text !== 'string' || !isCanonical(text)) {
     throw badInput('INVALID_AMOUNT', `${field} must be a canonical decimal, got ${JSON.stringify(text)}`);
   }
   const d = dec(text);
   if (d.decimalPlaces() > scale) throw badInput('INVALID_AMOUNT', `${field} has more than ${scale} decimals: ${text}`);
   return d;
-}
-
-function safeDec(text: string): Decimal | undefined {
-  if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(text)) return undefined;
-  return dec(text);
 }
