@@ -60,6 +60,12 @@ export function writeU64(buffer: Buffer, value: bigint, offset: number): void {
 
 /** Writes `value` (caller guarantees 0 ≤ value < 2^128) as u128 big-endian at `offset`. */
 export function writeU128(buffer: Buffer, value: bigint, offset: number): void {
+  // Nearly every sum fits in 64 bits: skip the bigint shift and mask on the hot path.
+  if (value <= U64_MASK) {
+    buffer.writeBigUInt64BE(0n, offset);
+    buffer.writeBigUInt64BE(value, offset + 8);
+    return;
+  }
   buffer.writeBigUInt64BE(value >> 64n, offset);
   buffer.writeBigUInt64BE(value & U64_MASK, offset + 8);
 }

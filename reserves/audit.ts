@@ -45,6 +45,8 @@ interface IncludedUser {
   readonly userId: string;
   readonly salt: Buffer;
   readonly hash: Buffer;
+  /** lowercase hex sorts exactly as the bytes do, and is cheaper to compare than Buffers */
+  readonly hashHex: string;
   readonly balances: bigint[];
 }
 
@@ -129,12 +131,13 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
       continue;
     }
     const salt = userSalt(input.auditSecret, input.auditId, userId);
-    included.push({ userId, salt, hash: userHash(salt, userId), balances: amounts });
+    const hash = userHash(salt, userId);
+    included.push({ userId, salt, hash, hashHex: hash.toString('hex'), balances: amounts });
   }
   if (included.length > MAX_USERS) throw new ReserveInputError('TOO_MANY_USERS', `at most ${MAX_USERS} users per audit`);
 
   // Canonical order first (by userHash) so the shuffle does not depend on the caller's map order.
-  included.sort((a, b) => Buffer.compare(a.hash, b.hash));
+  included.sort((a, b) => (a.hashHex < b.hashHex ? -1 : a.hashHex > b.hashHex ? 1 : 0));
   fisherYates(included, new CounterDrbg(shuffleSeed(input.auditSecret, input.auditId)));
 
   const depth = depthFor(included.length);
@@ -182,7 +185,7 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
       assets,
       rootHash,
       userSalt: user.salt.toString('hex'),
-      userHash: user.hash.toString('hex'),
+      userHash: user.hashHex,
       leafHash: leaves.hashes[leafIndex]!.toString('hex'),
       leafIndex,
       balances: amountsOf(user.balances, assets),

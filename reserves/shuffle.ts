@@ -3,7 +3,7 @@
  * generator (docs/proof-of-reserves.md §6). Seeded from the audit secret, so the order is
  * reproducible by the operator and the auditor holding the secret, and unpredictable to users.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from './hashing.js';
 
 const WORDS_PER_BLOCK = 8;
 const U32_RANGE = 2 ** 32;
@@ -11,16 +11,19 @@ const U32_RANGE = 2 ** 32;
 /** block_i = SHA-256(seed ‖ u64be(i)), i = 0, 1, …; read as consecutive big-endian u32 words. */
 export class CounterDrbg {
   private counter = 0n;
-  private block = Buffer.alloc(0);
+  private block: Buffer = Buffer.alloc(0);
   private wordIndex = WORDS_PER_BLOCK;
-  private readonly counterBytes = Buffer.alloc(8);
+  /** seed ‖ u64be(counter), rewritten in place for each block */
+  private readonly blockInput: Buffer;
 
-  constructor(private readonly seed: Buffer) {}
+  constructor(seed: Buffer) {
+    this.blockInput = Buffer.concat([seed, Buffer.alloc(8)]);
+  }
 
   nextU32(): number {
     if (this.wordIndex === WORDS_PER_BLOCK) {
-      this.counterBytes.writeBigUInt64BE(this.counter);
-      this.block = createHash('sha256').update(this.seed).update(this.counterBytes).digest();
+      this.blockInput.writeBigUInt64BE(this.counter, this.blockInput.length - 8);
+      this.block = sha256(this.blockInput);
       this.counter += 1n;
       this.wordIndex = 0;
     }

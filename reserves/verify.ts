@@ -3,11 +3,10 @@
  * log, no secret. Every reason is a value; the first failing check in the precedence order of
  * docs/proof-of-reserves.md §9 is reported.
  */
-import { createHash } from 'node:crypto';
 import { formatMinorUnits, parseCanonicalAmount } from './amounts.js';
 import { checkDocumentAssets, sameAssets, type ReserveAsset } from './assets.js';
 import type { AssetAmount } from './documents.js';
-import { leafHash, nodeHash } from './hashing.js';
+import { leafHash, nodeHash, userHash } from './hashing.js';
 import { AUDIT_ID_PATTERN, HEX_HASH_PATTERN, LEAF_LIMIT, LOG_POSITION_PATTERN, MAX_TREE_DEPTH, METHOD_VERSION, SUM_LIMIT } from './method.js';
 
 export type VerifyRejection =
@@ -191,7 +190,7 @@ function checkProof(proofInput: unknown, rootInput: unknown, options: VerifyOpti
   if (proof.logPosition !== root.logPosition) reject('LOG_POSITION_MISMATCH', `proof is at ${proof.logPosition}, root at ${root.logPosition}`);
   if (proof.rootHash !== root.rootHash) reject('STATED_ROOT_MISMATCH', 'the proof names a different root hash');
   if (options.userId !== undefined) {
-    const expected = createHash('sha256').update(Buffer.from(proof.userSalt, 'hex')).update(Buffer.from(options.userId, 'utf8')).digest('hex');
+    const expected = userHash(Buffer.from(proof.userSalt, 'hex'), options.userId).toString('hex');
     if (expected !== proof.userHash) reject('USER_HASH_MISMATCH', 'userHash is not SHA-256(userSalt ‖ userId) for this userId');
   }
 
