@@ -159,21 +159,25 @@ function readProof(proof: unknown): ProofView {
   };
 }
 
-/**
- * A list of {asset, amount} in exactly the audit's asset order, as minor units. `limit` is the
- * exclusive upper bound of the field (2^64 for a leaf balance, 2^128 for a node sum).
- */
-function readAmounts(list: unknown, assets: readonly ReserveAsset[], where: string, limit: bigint, rangeReason: VerifyRejection): bigint[] {
+/** A list of {asset, amount} in exactly the audit's asset order, as (signed) minor units. */
+function readAmounts(list: unknown, assets: readonly ReserveAsset[], where: string): bigint[] {
   if (!Array.isArray(list) || list.length !== assets.length) reject('MALFORMED_AMOUNT', `${where}: one amount per asset expected`);
   return assets.map((asset, a) => {
     const entry: unknown = (list as unknown[])[a];
     if (!isObject(entry) || entry.asset !== asset.code) reject('MALFORMED_AMOUNT', `${where}[${a}]: asset ${asset.code} expected`);
     const parsed = parseCanonicalAmount((entry as Doc).amount, asset.scale);
     if (!parsed.ok) reject('MALFORMED_AMOUNT', `${where}[${a}]: not a canonical amount with at most ${asset.scale} decimals`);
-    const value = (parsed as { minorUnits: bigint }).minorUnits;
-    if (value < 0n) reject(rangeReason, `${where}[${a}]: ${asset.code} is negative`);
-    if (value >= limit) reject(rangeReason, `${where}[${a}]: ${asset.code} is not below 2^${limit === LEAF_LIMIT ? 64 : 128} minor units`);
-    return value;
+    return (parsed as { minorUnits: bigint }).minorUnits;
+  });
+}
+
+/** 0 ≤ v < limit for each value: 2^64 for a leaf's balances, 2^128 for a node's sums. */
+function checkRange(values: readonly bigint[], assets: readonly ReserveAsset[], where: string, leaf: boolean): void {
+  const limit = leaf ? LEAF_LIMIT : SUM_LIMIT;
+  const reason: VerifyRejection = leaf ? 'BALANCE_OUT_OF_RANGE' : 'SUM_OUT_OF_RANGE';
+  values.forEach((value, a) => {
+    if (value < 0n) reject(reason, `${where}: ${assets[a]!.code} is negative`);
+    if (value >= limit) reject(reason, `${where}: ${assets[a]!.code} is not below 2^${leaf ? 64 : 128} minor units`);
   });
 }
 
@@ -195,12 +199,14 @@ function checkProof(proofInput: unknown, rootInput: unknown, options: VerifyOpti
   }
 
   const assets = root.assets;
-  const balances = readAmounts(proof.balances, assets, 'balances', LEAF_LIMIT, 'BALANCE_OUT_OF_RANGE');
-  const stepSums = proof.path.map((step, level) =>
-    // The level-0 sibling is a leaf: its sums are balances and must pass the leaf range too.
-    readAmounts(step.siblingSums, assets, `path[${level}].siblingSums`, level === 0 ? LEAF_LIMIT : SUM_LIMIT, level === 0 ? 'BALANCE_OUT_OF_RANGE' : 'SUM_OUT_OF_RANGE'),
-  );
-  const totals = readAmounts(root.totals, assets, 'root.totals', SUM_LIMIT, 'SUM_OUT_OF_RANGE');
+  const balances = readAmounts(proof.balances, assets, 'balances');
+  const stepSums = proof.path.map((step, level) => readAmounts(step.siblingSums, assets, `path[${level}].siblingSums`));
+  const totals = readAmounts(root.totals, assets, 'root.totals');
+  checkRange(balances, assets, 'balances', true);
+  // The level-0 sibling is a leaf: its sums are balances and must pass the leaf range too.
+  if (stepSums.length > 0) checkRange(stepSums[0]!, assets, 'path[0].siblingSums', true);
+  stepSums.forEach((sums, level) => checkRange(sums, assets, `path[${level}].siblingSums`, false));
+  checkRange(totals, assets, 'root.totals', false);
 
   let hash = leafHash(Buffer.from(proof.userHash, 'hex'), balances);
   if (hash.toString('hex') !== proof.leafHash) reject('LEAF_HASH_MISMATCH', 'leafHash does not match the userHash and balances');

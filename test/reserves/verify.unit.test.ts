@@ -237,11 +237,13 @@ test('rejects: a tree whose node sums are the max of the children instead of the
   }
 });
 
-test('reasons follow the documented precedence: audit before balances before hashes', (t) => {
+test('reasons follow the documented precedence: audit, amount syntax, ranges, hashes', (t) => {
   const docs = copies();
   docs.proof.balances[0]!.amount = '-1';
   docs.proof.path[0]!.siblingOnLeft = !docs.proof.path[0]!.siblingOnLeft;
   t.like(verifyProof(docs.proof, docs.root), { ok: false, reason: 'BALANCE_OUT_OF_RANGE' });
+  docs.proof.path[2]!.siblingSums[0]!.amount = '1.50';
+  t.like(verifyProof(docs.proof, docs.root), { ok: false, reason: 'MALFORMED_AMOUNT' });
   docs.proof.auditId = 'elsewhere';
   t.like(verifyProof(docs.proof, docs.root), { ok: false, reason: 'AUDIT_MISMATCH' });
   t.like(verifyProof(null, docs.root), { ok: false, reason: 'MALFORMED_PROOF' });
