@@ -65,7 +65,8 @@ function checkHeader(input: ReserveAuditInput): ReserveAsset[] {
   }
   const assets = normaliseAssets(input.assets);
   if (!assets.ok) throw new ReserveInputError('BAD_ASSETS', assets.message);
-  return assets.assets;
+  // Shared by the root and every proof, so it must not be mutable through any one of them.
+  return Object.freeze(assets.assets.map((asset) => Object.freeze(asset))) as ReserveAsset[];
 }
 
 /** One user's equities in asset order, in minor units; throws on anything not exact or out of range. */
