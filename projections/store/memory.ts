@@ -7,7 +7,7 @@ import type { Position } from '../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreWrongType } from './errors.js';
 import { assertPosition, assertProjectionName, assertVersion, checkpointKey, compareCodePoints, currentKey, positionIsBefore, versionOfCheckpointKey, versionPrefix } from './keys.js';
 import { assertValidBatch, isEmptyOp, typeRule, type KeyType } from './ops.js';
-import type { ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
+import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
 import { SortedSet } from './sortedSet.js';
 
@@ -22,15 +22,18 @@ export class MemoryReadStore implements ReadStore {
   private readonly keys = new Map<string, Value>();
   private closed = false;
 
-  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position): Promise<ApplyResult> {
+  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
     assertPosition(position);
     assertValidBatch(ops);
+    const expected = options.expectedCheckpoint;
+    if (expected !== undefined && expected !== null) assertPosition(expected);
     const cpKey = checkpointKey(projection, version);
     const stored = this.stringAt(cpKey);
     if (stored !== null && !positionIsBefore(stored, position)) return { applied: false, checkpoint: stored };
+    if (expected !== undefined && stored !== expected) return { applied: false, checkpoint: stored ?? '0' };
     const prefix = versionPrefix(projection, version);
     const live = ops.filter((op) => !isEmptyOp(op));
     this.checkTypes(prefix, live);

@@ -33,8 +33,17 @@ export interface ZEntry {
   member: string;
 }
 
+export interface ApplyOptions {
+  /**
+   * Apply only if the stored checkpoint is exactly this (null: none stored yet). A projector
+   * passes the checkpoint its fold was computed from, so a fold that went stale (another
+   * runner moved on, a stale restart) can never write values computed from the wrong base.
+   */
+  expectedCheckpoint?: Position | null;
+}
+
 export interface ApplyResult {
-  /** false when the stored checkpoint was already at or after the batch's position */
+  /** false when the stored checkpoint was already at or after the batch's position, or not the expected one */
   applied: boolean;
   /** the checkpoint after the call */
   checkpoint: Position;
@@ -79,10 +88,11 @@ export interface ReadStore {
 
   /**
    * Applies `ops` to version `version` of `projection` and sets its checkpoint to `position`,
-   * atomically, only if the stored checkpoint is older than `position`. A batch that would
+   * atomically, only if the stored checkpoint is older than `position` (and equal to
+   * `expectedCheckpoint` when given). A batch that would
    * hit a key of another type fails with ReadStoreWrongType and changes nothing.
    */
-  applyBatch(projection: string, version: number, ops: WriteBatch, position: Position): Promise<ApplyResult>;
+  applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options?: ApplyOptions): Promise<ApplyResult>;
   /** null when the version has never had a batch applied */
   checkpoint(projection: string, version: number): Promise<Position | null>;
 

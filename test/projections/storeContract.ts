@@ -211,6 +211,24 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
     }
   });
 
+  test(`${name}: expectedCheckpoint makes a batch apply only on the base it was computed from`, async (t) => {
+    const { store, cleanup } = await makeStore();
+    const p = uniqueProjection();
+    try {
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '5')], '10', { expectedCheckpoint: '3' }), { applied: false, checkpoint: '0' }, 'nothing stored yet, something expected');
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '5')], '10', { expectedCheckpoint: null }), { applied: true, checkpoint: '10' });
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '7')], '20', { expectedCheckpoint: null }), { applied: false, checkpoint: '10' }, 'a stale base');
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '7')], '20', { expectedCheckpoint: '9' }), { applied: false, checkpoint: '10' });
+      t.is(await store.versionView(p, 1).get('bal'), '5');
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '7')], '20', { expectedCheckpoint: '10' }), { applied: true, checkpoint: '20' });
+      t.deepEqual(await store.applyBatch(p, 1, [w.set('bal', '9')], '20', { expectedCheckpoint: '20' }), { applied: false, checkpoint: '20' }, 'still never at or before the checkpoint');
+      t.is(await store.versionView(p, 1).get('bal'), '7');
+      await t.throwsAsync(store.applyBatch(p, 1, [], '30', { expectedCheckpoint: 'x' }), { instanceOf: InvalidWriteOp });
+    } finally {
+      await cleanup();
+    }
+  });
+
   test(`${name}: a batch that meets a key of another type writes nothing, not even its first ops`, async (t) => {
     const { store, cleanup } = await makeStore();
     const p = uniqueProjection();

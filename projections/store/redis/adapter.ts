@@ -9,7 +9,7 @@ import type { Position } from '../../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreError, ReadStoreWrongType } from '../errors.js';
 import { assertPosition, assertProjectionName, assertVersion, checkpointKey, compareCodePoints, currentKey, CHECKPOINT_SUFFIX, versionOfCheckpointKey, versionPrefix } from '../keys.js';
 import { assertValidBatch, isEmptyOp } from '../ops.js';
-import type { ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, ZEntry } from '../port.js';
+import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, ZEntry } from '../port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange, scoreBound } from '../reads.js';
 import { encodeBatch, opNameOfCode } from './encode.js';
 import { APPLY_BATCH, SWITCH_VERSION } from './scripts.js';
@@ -44,13 +44,15 @@ export class RedisReadStore implements ReadStore {
 
   constructor(private readonly client: Client) {}
 
-  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position): Promise<ApplyResult> {
+  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
     assertPosition(position);
     assertValidBatch(ops);
-    const encoded = encodeBatch(versionPrefix(projection, version), checkpointKey(projection, version), ops.filter((op) => !isEmptyOp(op)), position);
+    const expected = options.expectedCheckpoint;
+    if (expected !== undefined && expected !== null) assertPosition(expected);
+    const encoded = encodeBatch(versionPrefix(projection, version), checkpointKey(projection, version), ops.filter((op) => !isEmptyOp(op)), position, expected);
     let reply: [number, string];
     try {
       reply = (await this.client.applyBatch(encoded.keys, encoded.args)) as unknown as [number, string];

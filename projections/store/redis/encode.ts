@@ -5,17 +5,17 @@ import { OP_CODES } from './scripts.js';
 export interface EncodedBatch {
   /** KEYS: [checkpoint key, ...distinct model keys] */
   keys: string[];
-  /** ARGV: position, then per op: code, key index (1-based, into KEYS), arg count, args */
+  /** ARGV: position, expectation ('*' none, '' no checkpoint stored, else the exact checkpoint), then per op: code, key index (1-based, into KEYS), arg count, args */
   args: string[];
   /** logical key of each KEYS index, to name the key in an error */
   logicalKeys: string[];
 }
 
-export function encodeBatch(prefix: string, checkpointKey: string, ops: WriteBatch, position: string): EncodedBatch {
+export function encodeBatch(prefix: string, checkpointKey: string, ops: WriteBatch, position: string, expected: string | null | undefined): EncodedBatch {
   const keys = [checkpointKey];
   const logicalKeys = ['$checkpoint'];
   const indexOf = new Map<string, number>();
-  const args = [position];
+  const args = [position, expected === undefined ? '*' : (expected ?? '')];
   for (const op of ops) {
     const fullKey = prefix + op.key;
     let index = indexOf.get(fullKey);

@@ -25,14 +25,16 @@ local function before(a, b)
 end
 
 local position = ARGV[1]
+local expected = ARGV[2]
 local stored = redis.call('GET', KEYS[1])
 if stored and not before(stored, position) then return {0, stored} end
+if expected ~= '*' and (stored or '') ~= expected then return {0, stored or '0'} end
 
 local NEEDS = { S = false, D = false, H = 'hash', HD = 'hash', Z = 'zset', ZR = 'zset', ZT = 'zset', SA = 'set', SR = 'set' }
 local LEAVES = { S = 'string', D = 'none', H = 'hash', HD = false, Z = 'zset', ZR = false, ZT = false, SA = 'set', SR = false }
 
 local ops = {}
-local i = 2
+local i = 3
 while i <= #ARGV do
   local code = ARGV[i]
   if NEEDS[code] == nil then return redis.error_reply('RMBADOP ' .. tostring(code)) end
@@ -85,7 +87,7 @@ redis.call('SET', KEYS[1], position)
 return {1, position}
 `;
 
-/** KEYS[1] = checkpoint key, KEYS[2..] = the batch's keys; ARGV = position, then per op: code, key index, arg count, args */
+/** KEYS[1] = checkpoint key, KEYS[2..] = the batch's keys; ARGV = position, expectation, then per op: code, key index, arg count, args */
 export const APPLY_BATCH = defineScript({
   SCRIPT: APPLY_BATCH_LUA,
   parseCommand(parser: CommandParser, keys: string[], args: string[]) {
