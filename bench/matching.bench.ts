@@ -1,10 +1,13 @@
 /**
- * npm run bench:matching -- --workload <prefix> [--runs 3]
+ * npm run bench:matching -- --workload <prefix> [--runs 3] [--reps 5] [--peer-reps 1]
  *
  * Replays a standard workload (<prefix>.bin/.json; generated with the project's generator when
  * missing and the name is a known standard workload) on the project's FastBook and on
  * nodejs-order-book, each run in fresh child processes, and prints ONE JSON line with the
  * medians over the runs; ratio = engine opsPerSec / peer opsPerSec of this invocation.
+ * Within a run each book times the whole measured block `reps` times on fresh books and keeps the
+ * median: the engine's pass lasts ~0.1 s, so it repeats (default 5) to stay clear of a neighbour's
+ * CPU burst; the peer's pass lasts seconds, so once is the default.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,7 +27,11 @@ function argValue(name: string): string | undefined {
 
 const prefix = argValue('--workload') ?? join(here, '.out', 'workload-v1');
 const runs = Number(argValue('--runs') ?? 3);
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${argValue('--runs')}`);
+const engineReps = Number(argValue('--reps') ?? 5);
+const peerReps = Number(argValue('--peer-reps') ?? 1);
+for (const [name, v] of [['--runs', runs], ['--reps', engineReps], ['--peer-reps', peerReps]] as const) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
+}
 
 if (!existsSync(`${prefix}.bin`) || !existsSync(`${prefix}.json`)) {
   const params = STANDARD[basename(prefix)];
@@ -35,8 +42,9 @@ if (!existsSync(`${prefix}.bin`) || !existsSync(`${prefix}.json`)) {
 }
 const { meta } = loadWorkload(prefix);
 
-function runChild(runner: string): RunnerResult {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'matching', runner), prefix],
+function runChild(runner: string, reps: number): RunnerResult {
+  const child = spawnSync(process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(here, 'matching', runner), prefix, String(reps)],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`${runner} exited with ${child.status ?? child.signal}`);
   return JSON.parse(child.stdout.trim()) as RunnerResult;
@@ -45,8 +53,8 @@ function runChild(runner: string): RunnerResult {
 const engineRuns: RunnerResult[] = [];
 const peerRuns: RunnerResult[] = [];
 for (let r = 0; r < runs; r++) {
-  engineRuns.push(runChild('engine-runner.ts'));
-  peerRuns.push(runChild('peer-runner.ts'));
+  engineRuns.push(runChild('engine-runner.ts', engineReps));
+  peerRuns.push(runChild('peer-runner.ts', peerReps));
 }
 
 const med = (rs: RunnerResult[], key: 'opsPerSec' | 'p50Ns' | 'p99Ns' | 'p999Ns' | 'bytesPerRestingOrder') =>
@@ -64,6 +72,7 @@ const line = {
   sha256: meta.sha256,
   runs,
   engine: {
+    reps: engineReps,
     opsPerSec: Math.round(engineOps),
     p50Ns: med(engineRuns, 'p50Ns'),
     p99Ns: med(engineRuns, 'p99Ns'),
@@ -77,6 +86,7 @@ const line = {
   },
   peer: {
     name: peerRuns[0]!.name,
+    reps: peerReps,
     opsPerSec: Math.round(peerOps),
     p50Ns: med(peerRuns, 'p50Ns'),
     p99Ns: med(peerRuns, 'p99Ns'),

@@ -2,13 +2,13 @@
  * One fresh process measuring nodejs-order-book (the TypeScript peer) on a workload file; prints
  * one JSON line. Its ESM build does not load in Node, so the CommonJS entry is required.
  * String ids and side names are built before timing, so the peer pays only for its own work.
- * Usage: node --expose-gc --import tsx bench/matching/peer-runner.ts <workloadPrefix>
+ * Usage: node --expose-gc --import tsx bench/matching/peer-runner.ts <workloadPrefix> [reps=1]
  */
 import { createRequire } from 'node:module';
 import { depthHashOf } from '../../matching/book/hash.js';
 import { CMD_CANCEL, CMD_LIMIT, type WorkloadColumns } from '../../matching/workload/format.js';
 import { loadWorkload } from '../../matching/workload/files.js';
-import { MEMORY_RESTING_ORDERS, forceGc, percentileNs, retainedBytes, type RunnerResult } from './stats.js';
+import { MEMORY_RESTING_ORDERS, forceGc, median, percentileNs, retainedBytes, type RunnerResult } from './stats.js';
 
 interface PeerProcessResult { err: unknown }
 interface PeerBook {
@@ -22,7 +22,8 @@ const peer = require('nodejs-order-book') as { OrderBook: new () => PeerBook };
 const peerVersion = (require('nodejs-order-book/package.json') as { version: string }).version;
 
 const prefix = process.argv[2];
-if (prefix === undefined) throw new Error('usage: peer-runner.ts <workloadPrefix>');
+const reps = Number(process.argv[3] ?? 1);
+if (prefix === undefined || !(reps >= 1)) throw new Error('usage: peer-runner.ts <workloadPrefix> [reps]');
 const { columns: w } = loadWorkload(prefix);
 const measured = w.total - w.prefill;
 const ids: string[] = Array.from(w.id, (id) => String(id));
@@ -50,11 +51,16 @@ for (let k = 0; k < 1; k++) replay(new peer.OrderBook(), w, 0, w.total);
 forceGc();
 errors = 0;
 
-const book = new peer.OrderBook();
-replay(book, w, 0, w.prefill);
-const t0 = process.hrtime.bigint();
-replay(book, w, w.prefill, w.total);
-const elapsedNs = Number(process.hrtime.bigint() - t0);
+const throughputNs: number[] = [];
+let book = new peer.OrderBook();
+for (let rep = 0; rep < reps; rep++) {
+  book = new peer.OrderBook();
+  replay(book, w, 0, w.prefill);
+  const t0 = process.hrtime.bigint();
+  replay(book, w, w.prefill, w.total);
+  throughputNs.push(Number(process.hrtime.bigint() - t0));
+}
+const elapsedNs = median(throughputNs);
 const [asks, bids] = book.depth();
 const finalResting = (book as unknown as { orders: Record<string, unknown> }).orders === undefined
   ? NaN : Object.keys((book as unknown as { orders: Record<string, unknown> }).orders).length;

@@ -277,12 +277,20 @@ export class FastBook implements OrderBook {
     let keys = this.sortedKeys[side]!;
     let levels = this.sortedLevels[side]!;
     const count = this.sortedCount[side]!;
-    // first index whose key ≥ key
-    let lo = 0;
-    let hi = count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]! < key) lo = mid + 1; else hi = mid;
+    // a taker's remainder rests at (or becomes) the touch: try the best end before searching
+    let lo = count;
+    if (count === 0 || keys[count - 1]! < key) {
+      lo = count;
+    } else if (keys[count - 1] === key) {
+      return levels[count - 1]!;
+    } else {
+      // first index whose key ≥ key
+      lo = 0;
+      let hi = count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid]! < key) lo = mid + 1; else hi = mid;
+      }
     }
     if (lo < count && keys[lo] === key) return levels[lo]!;
     if (count === keys.length) {
