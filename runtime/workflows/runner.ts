@@ -1,0 +1,460 @@
+import { causedBy, toEventData, type DomainEvent } from '../../eventstore/envelope.js';
+import { StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
+import { NO_STREAM, START_POSITION, comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
+import { loadAggregate } from '../aggregates/load.js';
+import type { SnapshotStore } from '../aggregates/snapshots.js';
+import { Gate, whenAll } from './gate.js';
+import type { RunnerStateStore } from './stateStore.js';
+
+/** A decider as the runner drives it; states must stay plain JSON (snapshots). */
+export interface AggregateKind<C = any, S = any> {
+  initialState(): S;
+  evolve(state: S, event: { type: string; data: unknown }): S;
+  decide(command: C, state: S): DomainEvent<string, any>[];
+}
+
+/** What a workflow step sees: the event, the runner's memory, and aggregates to decide on. */
+export interface StepContext<M> {
+  readonly event: RecordedEvent;
+  memory: M;
+  /** makes sure the aggregate is cached (reads snapshot + tail on a miss) */
+  load(stream: string, kind: AggregateKind): Promise<void>;
+  /** the cached state (after load); reading it makes later appends of this step depend on it */
+  state<S>(stream: string, kind: AggregateKind<unknown, S>): S;
+  /** decide on the cached state, fold the events in, and queue the append (not awaited) */
+  decide<E extends DomainEvent<string, any>>(stream: string, kind: AggregateKind, command: unknown): E[];
+  /** the newest events of a stream, once this runner's own appends to it are durable */
+  readBack(stream: string, maxCount: number): Promise<RecordedEvent[]>;
+}
+
+export interface WorkflowHandler<M> {
+  /** event types the runner subscribes to (its $all filter) */
+  eventTypes: string[];
+  initialMemory(): M;
+  /** kind of a stream written by others, so their events can be folded into the cache */
+  kindOf(stream: string): AggregateKind | undefined;
+  handle(context: StepContext<M>): Promise<void>;
+}
+
+export interface WorkflowRunnerOptions<M> {
+  name: string;
+  store: EventStore;
+  handler: WorkflowHandler<M>;
+  stateStore: RunnerStateStore<M>;
+  snapshots?: SnapshotStore;
+  /** snapshot an aggregate every this many revisions (default 64) */
+  snapshotEvery?: number;
+  /**
+   * Consecutive appends to one stream are issued without waiting for the previous one to be
+   * durable (the embedded store validates them in call order). Off for remote stores, whose
+   * concurrent calls may arrive out of order.
+   */
+  pipelineSameStream?: boolean;
+  /** back-pressure: at most this many appends issued and not yet durable (default 2048) */
+  maxOutstandingAppends?: number;
+  /** save the checkpoint at most this often while busy (default 200 ms) */
+  checkpointIntervalMs?: number;
+  cacheMaxEntries?: number;
+  onError?(error: unknown, info: { name: string; consecutiveFailures: number }): void;
+}
+
+interface Cached {
+  kind: AggregateKind;
+  state: unknown;
+  revision: number;
+  snapshotRevision: number;
+}
+
+/** Append chain of one stream: the last append issued to the store, and when it is durable. */
+interface Slot {
+  issued: Gate;
+  durable: Gate;
+}
+
+interface Tracked<M> {
+  position: Position;
+  /** appends of this event not yet durable */
+  remaining: number;
+  done: boolean;
+  memory: M | undefined;
+}
+
+/**
+ * The workflow runner (DESIGN §8): ONE sequential consumer of $all from a checkpoint kept
+ * outside the log. Events are handled strictly in log order on cached aggregate states; the
+ * appends a step decides are queued without awaiting each fsync:
+ *   - an append waits until the append before it on the same stream was issued (so the store
+ *     sees expected revisions in order), and until every append of the other streams this step
+ *     read was durable — so no append lands unless everything it was decided from landed, and a
+ *     failure or a crash leaves a log that a redelivery completes (deciders are idempotent);
+ *   - the checkpoint only moves to an event all of whose appends (and all earlier ones) are
+ *     durable;
+ *   - any failure stops the consumption, waits for the queued appends to settle, drops the
+ *     caches and resumes from the last safe position (at-least-once).
+ */
+export class WorkflowRunner<M> {
+  readonly name: string;
+  private readonly cache = new Map<string, Cached>();
+  private readonly slots = new Map<string, Slot>();
+  private readonly queue: Tracked<M>[] = [];
+  private queueHead = 0;
+  private safe: { position: Position; memory: M };
+  private memory: M;
+  private outstanding = 0;
+  private outstandingWaiters: Array<() => void> = [];
+  private failure: Error | undefined;
+  private subscription: AllSubscription | undefined;
+  private stopping = false;
+  private caughtUp = false;
+  private handling = false;
+  private consecutiveFailures = 0;
+  private lastError: Error | undefined;
+  private savedPosition: Position = START_POSITION;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private running: Promise<void> | undefined;
+  private wakeRetry: (() => void) | undefined;
+  private positionWaiters: Array<{ position: Position; resolve(): void }> = [];
+  private readonly snapshotEvery: number;
+  private readonly maxOutstanding: number;
+  private readonly pipelineSameStream: boolean;
+  private readonly cacheMax: number;
+  /** counters for the status and the benchmark's profile */
+  readonly stats = { events: 0, appends: 0, restarts: 0, loads: 0 };
+
+  constructor(private readonly options: WorkflowRunnerOptions<M>) {
+    this.name = options.name;
+    this.memory = options.handler.initialMemory();
+    this.safe = { position: START_POSITION, memory: this.memory };
+    this.snapshotEvery = options.snapshotEvery ?? 64;
+    this.maxOutstanding = options.maxOutstandingAppends ?? 2048;
+    this.pipelineSameStream = options.pipelineSameStream ?? true;
+    this.cacheMax = options.cacheMaxEntries ?? 200_000;
+  }
+
+  get processedPosition(): Position {
+    return this.safe.position;
+  }
+
+  /** caught up with the log and nothing in flight */
+  get idle(): boolean {
+    return this.caughtUp && !this.handling && this.outstanding === 0 && this.queueHead === this.queue.length && this.failure === undefined;
+  }
+
+  get status(): { name: string; processedPosition: Position; idle: boolean; outstandingAppends: number; consecutiveFailures: number; lastError?: string } {
+    const status = { name: this.name, processedPosition: this.safe.position, idle: this.idle, outstandingAppends: this.outstanding, consecutiveFailures: this.consecutiveFailures };
+    return this.lastError ? { ...status, lastError: `${this.lastError.name}: ${this.lastError.message}` } : status;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = this.loop();
+  }
+
+  /** resolves once every event up to `position` was handled with its appends durable */
+  waitFor(position: Position): Promise<void> {
+    if (comparePositions(this.safe.position, position) >= 0) return Promise.resolve();
+    return new Promise((resolve) => this.positionWaiters.push({ position, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeRetry?.();
+    await this.subscription?.close();
+    await this.running;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.saveCheckpoint();
+  }
+
+  // ------------------------------------------------------------------------------ main loop
+
+  private async loop(): Promise<void> {
+    const checkpoint = await this.options.stateStore.load(this.name);
+    if (checkpoint) {
+      this.safe = { position: checkpoint.position, memory: checkpoint.memory };
+      this.savedPosition = checkpoint.position;
+    }
+    while (!this.stopping) {
+      this.memory = this.safe.memory;
+      this.failure = undefined;
+      try {
+        await this.consume();
+      } catch (error) {
+        this.failure ??= error as Error;
+      }
+      // let every queued append settle, then forget everything decided after the safe point
+      await this.settleAll();
+      this.cache.clear();
+      this.slots.clear();
+      this.queue.length = 0;
+      this.queueHead = 0;
+      this.caughtUp = false;
+      if (this.stopping) break;
+      const error = this.failure!;
+      this.stats.restarts += 1;
+      this.consecutiveFailures += 1;
+      this.lastError = error;
+      this.options.onError?.(error, { name: this.name, consecutiveFailures: this.consecutiveFailures });
+      // a lost race (someone else wrote first) is retried at once; anything else backs off
+      if (!(error instanceof WrongExpectedVersion) || this.consecutiveFailures > 3) {
+        await this.pause(Math.min(5000, 20 * 2 ** Math.min(this.consecutiveFailures, 8)));
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async consume(): Promise<void> {
+    const subscription = this.options.store.subscribeToAll({ fromPosition: this.safe.position, filter: { eventTypes: this.options.handler.eventTypes } });
+    this.subscription = subscription;
+    try {
+      for await (const message of subscription) {
+        if (this.failure) throw this.failure;
+        if (this.stopping) return;
+        if (message.kind === 'event') {
+          await this.handleEvent(message.event);
+          if (this.outstanding >= this.maxOutstanding) await this.waitOutstanding();
+        } else {
+          this.queue.push({ position: message.position, remaining: 0, done: true, memory: this.memory });
+          if (message.kind === 'caughtUp') this.caughtUp = true;
+          this.advance();
+        }
+      }
+      if (this.failure) throw this.failure;
+      if (!this.stopping) throw new Error(`workflow subscription ${this.name} ended`);
+    } finally {
+      this.subscription = undefined;
+      await subscription.close();
+    }
+  }
+
+  private async handleEvent(event: RecordedEvent): Promise<void> {
+    const tracked: Tracked<M> = { position: event.position, remaining: 0, done: false, memory: undefined };
+    this.queue.push(tracked);
+    this.absorb(event);
+    this.handling = true;
+    const touched: string[] = [];
+    const runner = this;
+    const context: StepContext<M> = {
+      event,
+      get memory() {
+        return runner.memory;
+      },
+      set memory(value: M) {
+        runner.memory = value;
+      },
+      load: (stream, kind) => this.ensure(stream, kind),
+      state: <S>(stream: string, kind: AggregateKind<unknown, S>) => {
+        const cached = this.cached(stream, kind);
+        if (!touched.includes(stream)) touched.push(stream);
+        return cached.state as S;
+      },
+      decide: <E extends DomainEvent<string, any>>(stream: string, kind: AggregateKind, command: unknown): E[] => {
+        const cached = this.cached(stream, kind);
+        const events = kind.decide(command, cached.state) as E[];
+        if (!touched.includes(stream)) touched.push(stream);
+        if (events.length === 0) return events;
+        const expected = cached.revision;
+        cached.state = events.reduce((s, e) => kind.evolve(s, e), cached.state);
+        cached.revision += events.length;
+        this.append(stream, events, expected, cached, touched, tracked, event);
+        return events;
+      },
+      readBack: async (stream, maxCount) => {
+        await whenAll(this.slots.get(stream) ? [this.slots.get(stream)!.durable] : []);
+        try {
+          return await this.options.store.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount });
+        } catch (error) {
+          if (error instanceof StreamNotFound) return [];
+          throw error;
+        }
+      },
+    };
+    try {
+      await this.options.handler.handle(context);
+    } finally {
+      this.handling = false;
+    }
+    this.stats.events += 1;
+    tracked.memory = this.memory;
+    tracked.done = true;
+    this.advance();
+  }
+
+  /** Events others wrote to a cached stream are folded in, so the cache stays the stream's head. */
+  private absorb(event: RecordedEvent): void {
+    const cached = this.cache.get(event.stream);
+    if (!cached) return;
+    if (event.revision === cached.revision + 1) {
+      cached.state = cached.kind.evolve(cached.state, event);
+      cached.revision = event.revision;
+    } else if (event.revision > cached.revision + 1) {
+      this.cache.delete(event.stream);
+    }
+  }
+
+  private cached(stream: string, kind: AggregateKind): Cached {
+    const cached = this.cache.get(stream);
+    if (!cached) throw new Error(`${stream} used before load()`);
+    if (cached.kind !== kind) throw new Error(`${stream} cached with another decider`);
+    return cached;
+  }
+
+  private async ensure(stream: string, kind: AggregateKind): Promise<void> {
+    const hit = this.cache.get(stream);
+    if (hit) {
+      // most recently used last, so eviction takes the coldest
+      this.cache.delete(stream);
+      this.cache.set(stream, hit);
+      return;
+    }
+    // a stream with appends still in flight must not be re-read: the read would miss them
+    const slot = this.slots.get(stream);
+    if (slot) await whenAll([slot.durable]);
+    this.stats.loads += 1;
+    const loaded = await loadAggregate(this.options.store, stream, kind, this.options.snapshots);
+    this.cache.set(stream, { kind, state: loaded.state, revision: loaded.revision, snapshotRevision: loaded.revision });
+    if (this.cache.size > this.cacheMax) this.evict();
+  }
+
+  private evict(): void {
+    for (const [stream] of this.cache) {
+      if (this.cache.size <= this.cacheMax * 0.9) return;
+      if (this.slots.has(stream)) continue;
+      this.cache.delete(stream);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ appends
+
+  private append(stream: string, events: DomainEvent<string, any>[], expected: number, cached: Cached, touched: readonly string[], tracked: Tracked<M>, cause: RecordedEvent): void {
+    const data = toEventData(stream, events, causedBy(cause));
+    const deps: Gate[] = [];
+    const previous = this.slots.get(stream);
+    if (previous) deps.push(this.pipelineSameStream ? previous.issued : previous.durable);
+    for (const other of touched) {
+      if (other === stream) continue;
+      const slot = this.slots.get(other);
+      if (slot && slot.durable.pending) deps.push(slot.durable);
+    }
+    const slot: Slot = { issued: new Gate(), durable: new Gate() };
+    this.slots.set(stream, slot);
+    const stateAfter = cached.state;
+    const revisionAfter = cached.revision;
+    tracked.remaining += 1;
+    this.outstanding += 1;
+    this.stats.appends += 1;
+    const issue = () => {
+      slot.issued.resolve();
+      this.options.store.append(stream, data, expected < 0 ? NO_STREAM : expected).then(
+        () => {
+          slot.durable.resolve();
+          this.settled(stream, slot, tracked);
+          this.maybeSnapshot(stream, cached, stateAfter, revisionAfter);
+        },
+        (error: Error) => this.failed(stream, slot, tracked, error),
+      );
+    };
+    const blocked = deps.filter((g) => g.pending || g.error);
+    if (blocked.length === 0) issue();
+    else whenAll(blocked).then(issue, (error: Error) => this.failed(stream, slot, tracked, error));
+  }
+
+  private settled(stream: string, slot: Slot, tracked: Tracked<M>): void {
+    if (this.slots.get(stream) === slot) this.slots.delete(stream);
+    tracked.remaining -= 1;
+    this.outstanding -= 1;
+    if (this.outstanding < this.maxOutstanding / 2 && this.outstandingWaiters.length > 0) {
+      const waiters = this.outstandingWaiters;
+      this.outstandingWaiters = [];
+      for (const wake of waiters) wake();
+    }
+    this.advance();
+  }
+
+  private failed(stream: string, slot: Slot, tracked: Tracked<M>, error: Error): void {
+    slot.issued.resolve();
+    slot.durable.reject(error);
+    if (!this.failure) {
+      this.failure = error;
+      void this.subscription?.close();
+    }
+    tracked.remaining -= 1;
+    this.outstanding -= 1;
+    const waiters = this.outstandingWaiters;
+    this.outstandingWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private maybeSnapshot(stream: string, cached: Cached, state: unknown, revision: number): void {
+    const snapshots = this.options.snapshots;
+    if (!snapshots || revision - cached.snapshotRevision < this.snapshotEvery) return;
+    cached.snapshotRevision = revision;
+    snapshots.save(stream, { revision, state }).catch((error: unknown) => this.options.onError?.(error, { name: `${this.name}:snapshot`, consecutiveFailures: 0 }));
+  }
+
+  private waitOutstanding(): Promise<void> {
+    if (this.outstanding < this.maxOutstanding || this.failure) return Promise.resolve();
+    return new Promise((resolve) => this.outstandingWaiters.push(resolve));
+  }
+
+  private async settleAll(): Promise<void> {
+    while (this.outstanding > 0) await new Promise<void>((resolve) => this.outstandingWaiters.push(resolve));
+  }
+
+  // ------------------------------------------------------------------------------ progress
+
+  private advance(): void {
+    let moved = false;
+    while (this.queueHead < this.queue.length) {
+      const head = this.queue[this.queueHead]!;
+      if (!head.done || head.remaining > 0) break;
+      this.safe = { position: head.position, memory: head.memory! };
+      this.queueHead += 1;
+      moved = true;
+    }
+    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    if (!moved || this.failure) return;
+    this.consecutiveFailures = 0;
+    if (this.positionWaiters.length > 0) {
+      const ready = this.positionWaiters.filter((w) => comparePositions(this.safe.position, w.position) >= 0);
+      if (ready.length > 0) {
+        this.positionWaiters = this.positionWaiters.filter((w) => comparePositions(this.safe.position, w.position) < 0);
+        for (const waiter of ready) waiter.resolve();
+      }
+    }
+    if (this.idle) void this.saveCheckpoint();
+    else if (!this.saveTimer) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        void this.saveCheckpoint();
+      }, this.options.checkpointIntervalMs ?? 200);
+      this.saveTimer.unref();
+    }
+  }
+
+  private saveCheckpoint(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      const safe = this.safe;
+      if (comparePositions(safe.position, this.savedPosition) <= 0) return;
+      try {
+        await this.options.stateStore.save(this.name, { position: safe.position, memory: safe.memory });
+        this.savedPosition = safe.position;
+      } catch (error) {
+        this.options.onError?.(error, { name: `${this.name}:checkpoint`, consecutiveFailures: 0 });
+      }
+    });
+    return this.saving;
+  }
+}
