@@ -14,7 +14,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { comparePositions, maxPosition, START_POSITION, type AllSubscription, type EventStore, type Position } from '../../eventstore/port.js';
+import { maxPosition, START_POSITION, type AllSubscription, type EventStore, type Position } from '../../eventstore/port.js';
 import type { OrderBook } from '../book/types.js';
 import { MarketPublisher } from '../publisher/publisher.js';
 import { writeSnapshot } from '../snapshot/store.js';
@@ -73,6 +73,14 @@ export interface MatchingEngine {
   readonly publishedEntrySeq: number;
   readonly walSyncCount: number;
   readonly failure: Error | null;
+}
+
+/**
+ * comparePositions without BigInt, for the per-input check: positions are canonical decimal
+ * integer strings (port.ts), so the longer one is larger and equal lengths compare as text.
+ */
+function isAfter(a: Position, b: Position): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 export function createMatchingEngine(options: MatchingEngineOptions): MatchingEngine {
@@ -171,7 +179,7 @@ class Engine implements MatchingEngine {
     if (!this.started || this.core === undefined) throw new EngineStopped('engine not started');
     if (this.stopping) throw new EngineStopped('engine stopping');
     // re-delivered inputs (at or before the last one taken) change nothing
-    if (comparePositions(event.position, this.seenPosition) <= 0) return undefined;
+    if (!isAfter(event.position, this.seenPosition)) return undefined;
     this.seenPosition = event.position;
     const input = translateEvent(event, this.grid, this.isLive);
     if (input === undefined) return undefined;

@@ -73,7 +73,7 @@ export async function recoverEngine(options: RecoveryOptions): Promise<Recovered
   let replayedEntries = 0;
   const recovering = core;
 
-  const scan = await scanWal(walDirOf(options.dir), { fromSeq: Math.min(replayFrom, collectFrom), repair: options.repair ?? true }, (view, buf, payloadStart, payloadEnd) => {
+  const scan = await scanWal(walDirOf(options.dir), { fromSeq: Math.min(replayFrom, collectFrom), repair: options.repair ?? true, withSource: false }, (view, buf, payloadStart, payloadEnd) => {
     if (view.entrySeq >= collectFrom) collected.push(decodeEntry(buf, payloadStart, payloadEnd));
     if (view.entrySeq < replayFrom) return;
     if (view.entrySeq !== recovering.lastEntrySeq + 1) throw new WalCorrupted(`entry ${view.entrySeq} follows ${recovering.lastEntrySeq}`);

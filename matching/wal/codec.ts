@@ -180,7 +180,11 @@ export interface EntryView {
   outputsEnd: number;
 }
 
-export function decodeEntryView(buf: Buffer, payloadStart: number, payloadEnd: number): EntryView {
+/**
+ * withSource false leaves eventId, correlationId and occurredAt empty: replay needs only what
+ * matching reads, and skipping three strings per entry is a third of the decoding time.
+ */
+export function decodeEntryView(buf: Buffer, payloadStart: number, payloadEnd: number, withSource = true): EntryView {
   const r = new ByteReader(buf, payloadStart, payloadEnd);
   const recordType = r.u8();
   if (recordType !== RECORD_ENTRY) throw new WalFormatError(`unknown record type ${recordType}`);
@@ -198,15 +202,11 @@ export function decodeEntryView(buf: Buffer, payloadStart: number, payloadEnd: n
     const qtyLots = r.f64();
     const orderId = r.str16();
     const userId = r.str16();
-    const eventId = r.str16();
-    const correlationId = r.str16();
-    const occurredAt = r.str8();
+    const [eventId, correlationId, occurredAt] = readSource(r, withSource);
     input = { kind, sourcePosition, eventId, correlationId, occurredAt, orderId, userId, side, type, tif, priceTicks, qtyLots, invalid };
   } else if (kind === INPUT_CANCEL) {
     const orderId = r.str16();
-    const eventId = r.str16();
-    const correlationId = r.str16();
-    const occurredAt = r.str8();
+    const [eventId, correlationId, occurredAt] = readSource(r, withSource);
     input = { kind, sourcePosition, eventId, correlationId, occurredAt, orderId };
   } else {
     throw new WalFormatError(`unknown input kind ${kind}`);
@@ -216,6 +216,14 @@ export function decodeEntryView(buf: Buffer, payloadStart: number, payloadEnd: n
   const outputsEnd = outputsStart + outputsLength;
   if (outputsEnd !== payloadEnd) throw new WalFormatError(`outputs block ends at ${outputsEnd}, record at ${payloadEnd}`);
   return { entrySeq, expectedMarketRevision, input, outputsStart, outputsEnd };
+}
+
+function readSource(r: ByteReader, decode: boolean): [string, string, string] {
+  if (decode) return [r.str16(), r.str16(), r.str8()];
+  r.skipStr16();
+  r.skipStr16();
+  r.skipStr8();
+  return ['', '', ''];
 }
 
 export function decodeOutputs(buf: Buffer, start: number, end: number): EngineOutput[] {

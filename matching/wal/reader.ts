@@ -39,6 +39,8 @@ export interface ScanOptions {
   fromSeq: number;
   /** cut a torn tail off the file (recovery); false only reads (inspection tools, tests) */
   repair: boolean;
+  /** decode each input's source metadata (event id, correlation, time); replay does not need it */
+  withSource?: boolean;
 }
 
 export async function scanWal(walDir: string, options: ScanOptions, visit: EntryVisitor): Promise<WalScanReport> {
@@ -71,7 +73,7 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
       }
       let view: EntryView;
       try {
-        view = decodeEntryView(buf, frame.payloadStart, frame.payloadEnd);
+        view = decodeEntryView(buf, frame.payloadStart, frame.payloadEnd, options.withSource ?? true);
       } catch (error) {
         if (error instanceof WalFormatError) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: intact frame with invalid content: ${error.message}`);
         throw error;
