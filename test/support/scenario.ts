@@ -1,5 +1,5 @@
 import { createInMemoryStore } from '../../eventstore/embedded/index.js';
-import type { EventStore } from '../../eventstore/port.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { streams } from '../../eventstore/streams.js';
 import { accountDecider, type AccountState } from '../../domain/account/index.js';
 import type { InstrumentInput } from '../../domain/instrument/types.js';
@@ -133,6 +133,12 @@ export class Scenario {
 
   async insurance(asset = 'USDT'): Promise<InsuranceState> {
     return this.load(streams.insurance(asset), insuranceDecider as Evolver<InsuranceState>);
+  }
+
+  async events(): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    for await (const event of this.store.readAll()) out.push(event);
+    return out;
   }
 
   /** the audit of the whole log read back from the store (empty = clean) */
