@@ -11,6 +11,14 @@ import type { ReadStore, WriteOp } from '../store/port.js';
 import { ProjectionFailed } from './errors.js';
 import type { Projection } from './projection.js';
 
+interface PreparedBatch {
+  writes: WriteOp[];
+  applied: RecordedEvent[];
+  position: Position;
+  sawCaughtUp: boolean;
+  impossible: ProjectionFailed | null;
+}
+
 export type WorkerState = 'starting' | 'catchingUp' | 'live' | 'retrying' | 'failed' | 'stopped';
 
 export interface WorkerLimits {
@@ -54,6 +62,8 @@ export class ProjectionWorker {
   failure: ProjectionFailed | null = null;
 
   private fold: unknown;
+  /** the position the fold has reached (ahead of `position` while a batch is in flight) */
+  private foldedPosition: Position = START_POSITION;
   /** the checkpoint as stored, which the fold corresponds to (null: none yet) */
   private stored: Position | null = null;
   private stopping = false;
@@ -104,6 +114,7 @@ export class ProjectionWorker {
         this.fold = fold;
         this.stored = checkpoint;
         this.position = checkpoint ?? START_POSITION;
+        this.foldedPosition = this.position;
         this.caughtUp = false;
         return;
       }
@@ -167,10 +178,20 @@ export class ProjectionWorker {
       }
     })();
 
+    // one batch may be in flight while the next is folded: CPU here overlaps the store's work;
+    // the next is sent only after the previous committed (its expected checkpoint depends on it)
+    let inFlight: Promise<void> | null = null;
     try {
       for (;;) {
         if (this.stopping) return;
         if (head === queue.length) {
+          if (inFlight) {
+            // nothing to fold meanwhile: settle the commit now, so its failure is seen at once
+            const committing: Promise<void> = inFlight;
+            inFlight = null;
+            await committing;
+            continue;
+          }
           if (pumpError) throw pumpError;
           if (pumpEnded) throw new Error(`subscription of projection ${this.name} ended`);
           await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
@@ -194,20 +215,34 @@ export class ProjectionWorker {
         const resume = this.wakePump;
         this.wakePump = undefined;
         resume?.();
-        await this.process(batch);
+        const prepared = this.prepare(batch);
+        if (inFlight) {
+          const committing: Promise<void> = inFlight;
+          inFlight = null;
+          await committing;
+        }
+        if (this.stopping) return;
+        inFlight = this.commit(prepared);
+        if (prepared.impossible) {
+          // nothing after an impossible event is folded: commit what precedes it, then stop
+          const committing: Promise<void> = inFlight;
+          inFlight = null;
+          await committing;
+        }
       }
     } finally {
+      if (inFlight) await (inFlight as Promise<void>).catch(() => {});
       await subscription.close();
       this.subscription = undefined;
       await pump;
     }
   }
 
-  /** folds one batch and commits it atomically with its checkpoint */
-  private async process(batch: readonly SubscriptionMessage[]): Promise<void> {
+  /** folds one batch (synchronously) into its writes */
+  private prepare(batch: readonly SubscriptionMessage[]): PreparedBatch {
     const writes: WriteOp[] = [];
     const applied: RecordedEvent[] = [];
-    let position = this.position;
+    let position = this.foldedPosition;
     let sawCaughtUp = false;
     let impossible: ProjectionFailed | null = null;
     for (const message of batch) {
@@ -231,6 +266,12 @@ export class ProjectionWorker {
       applied.push(event);
       position = event.position;
     }
+    this.foldedPosition = position;
+    return { writes, applied, position, sawCaughtUp, impossible };
+  }
+
+  /** applies a prepared batch atomically with its checkpoint */
+  private async commit({ writes, applied, position, sawCaughtUp, impossible }: PreparedBatch): Promise<void> {
     if (comparePositions(position, this.position) > 0) {
       const result = await this.readStore.applyBatch(this.name, this.version, writes, position, { expectedCheckpoint: this.stored });
       if (!result.applied) throw new FoldOutOfDate(`projection ${this.name} v${this.version}: stored checkpoint ${result.checkpoint}, fold computed from ${this.stored ?? 'nothing'}`);

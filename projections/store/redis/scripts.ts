@@ -58,6 +58,9 @@ end
 
 local STEP = ${ARGS_PER_CALL}
 local function chunked(command, key, first, n)
+  -- the common shapes (one field or member) without building an argument table
+  if n == 1 then return redis.call(command, key, ARGV[first]) end
+  if n == 2 then return redis.call(command, key, ARGV[first], ARGV[first + 1]) end
   local j = first
   local last = first + n - 1
   while j <= last do
