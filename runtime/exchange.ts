@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toEventData, type CausationContext, type DomainEvent } from '../eventstore/envelope.js';
 import { StreamNotFound, WrongExpectedVersion } from '../eventstore/errors.js';
 import { orderIdFor } from '../eventstore/ids.js';
-import { NO_STREAM, type EventStore, type Position } from '../eventstore/port.js';
+import { NO_STREAM, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import { streams } from '../eventstore/streams.js';
 import { instrumentDecider } from '../domain/instrument/decider.js';
 import type { Instrument, InstrumentInput } from '../domain/instrument/types.js';
@@ -162,14 +162,26 @@ export class Exchange {
     if (userId !== undefined) data.userId = userId;
     if (requestId !== undefined) data.requestId = requestId;
     const stream = streams.transfer(transferId);
+    // ids are deterministic per key, so the store would take a different payload under the same
+    // id for a repeat: the payload is compared here, before and after a lost race
+    const existing = await this.firstEvent(stream);
+    if (existing) return sameTransfer(existing, data, requestId ?? transferId);
     try {
       const result = await this.options.store.append(stream, toEventData(stream, [{ type: 'TransferRecorded', key: transferId, data: data as unknown as Record<string, unknown> }], this.context()), NO_STREAM);
       return { position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
+      return sameTransfer((await this.firstEvent(stream))!, data, requestId ?? transferId);
+    }
+  }
+
+  private async firstEvent(stream: string): Promise<RecordedEvent | undefined> {
+    try {
       const [first] = await this.options.store.readStream(stream, { maxCount: 1 });
-      if (!first || JSON.stringify(first.data) !== JSON.stringify(data)) throw idempotencyKeyReused(requestId ?? transferId);
-      return { position: first.position };
+      return first;
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
     }
   }
 
@@ -205,16 +217,22 @@ export class Exchange {
     const command = { type: 'PlaceOrder', orderId, userId, clientOrderId, input: orderInput, instrument };
     const events = orderDeciderForWorkflows.decide(command as never, orderDeciderForWorkflows.initialState());
     const stream = streams.order(orderId);
+    const existing = await this.firstEvent(stream);
+    if (existing) return this.samePlacement(existing, command, orderId, clientOrderId);
     try {
       const result = await this.options.store.append(stream, toEventData(stream, events as unknown as DomainEvent[], this.context()), NO_STREAM);
       return { orderId, clientOrderId, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
-      const [first] = await this.options.store.readStream(stream, { maxCount: 1 });
-      const state = orderDeciderForWorkflows.evolve(orderDeciderForWorkflows.initialState(), first!);
-      orderDeciderForWorkflows.decide(command as never, state); // throws IDEMPOTENCY_KEY_REUSED for another payload
-      return { orderId, clientOrderId, position: first!.position };
+      return this.samePlacement((await this.firstEvent(stream))!, command, orderId, clientOrderId);
     }
+  }
+
+  /** a repeat: the same payload answers the same order, another one IDEMPOTENCY_KEY_REUSED */
+  private samePlacement(first: RecordedEvent, command: unknown, orderId: string, clientOrderId: string): Appended & { orderId: string; clientOrderId: string } {
+    const state = orderDeciderForWorkflows.evolve(orderDeciderForWorkflows.initialState(), first);
+    orderDeciderForWorkflows.decide(command as never, state);
+    return { orderId, clientOrderId, position: first.position };
   }
 
   /** The admin's reduce-only order for the insurance account (DESIGN §5 Liquidation). */
@@ -292,6 +310,11 @@ export class Exchange {
       }
     }
   }
+}
+
+function sameTransfer(first: RecordedEvent, data: TransferRecordedData, key: string): Appended {
+  if (first.type !== 'TransferRecorded' || JSON.stringify(first.data) !== JSON.stringify(data)) throw idempotencyKeyReused(key);
+  return { position: first.position };
 }
 
 function requireRequestId(id: string): void {

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   runnerStateStore?: RunnerStateStore<ExchangeMemory>;
   snapshotStore?: SnapshotStore;
   maxOutstandingAppends?: number;
+  /** the store as the workflow runner sees it (tests: a store that delivers every event twice) */
+  workflowStore?: (store: EventStore) => EventStore;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -62,7 +64,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const stateStore = options.runnerStateStore ?? (options.inMemoryState ? new MemoryRunnerStateStore<ExchangeMemory>() : new FileRunnerStateStore<ExchangeMemory>(join(options.dataDir, 'checkpoints')));
     const runner = new WorkflowRunner<ExchangeMemory>({
       name: WORKFLOW_RUNNER_NAME,
-      store,
+      store: options.workflowStore ? options.workflowStore(store) : store,
       handler: exchangeWorkflow(),
       stateStore,
       snapshots,

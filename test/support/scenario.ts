@@ -7,7 +7,11 @@ import { insuranceDecider, type InsuranceState } from '../../domain/insurance/in
 import type { OrderState, PlaceOrderInput } from '../../domain/order/types.js';
 import { INSURANCE_USER_ID, positionDecider, type PositionState } from '../../domain/position/index.js';
 import { loadAggregate, type Evolver } from '../../runtime/aggregates/load.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/runtime.js';
+import { createRuntime, type Role, type Runtime, type RuntimeOptions } from '../../runtime/runtime.js';
+import { MemorySnapshotStore } from '../../runtime/aggregates/snapshots.js';
+import { MemoryRunnerStateStore } from '../../runtime/workflows/stateStore.js';
+import type { ExchangeMemory } from '../../runtime/workflows/exchangeWorkflow.js';
+import { WrongExpectedVersion } from '../../eventstore/errors.js';
 import { auditLog } from './ledgerAudit.js';
 import { makeTempDir } from './tmpdir.js';
 
@@ -30,6 +34,8 @@ export interface ScenarioOptions {
   /** the store to run on (default: a fresh in-memory embedded store) */
   store?: EventStore;
   runtime?: Partial<RuntimeOptions>;
+  /** at the Nth settle(), restart the runtime, its workflow checkpoint reset to the log's start */
+  resetWorkflowsAtSettle?: number;
 }
 
 /**
@@ -39,32 +45,51 @@ export interface ScenarioOptions {
 export class Scenario {
   private orderSeq = 0;
   private txSeq = 0;
+  private settles = 0;
+  private clock = Date.parse('2025-01-01T00:00:00Z');
+  private id = 0;
+  private runnerState = new MemoryRunnerStateStore<ExchangeMemory>();
+  private readonly snapshots = new MemorySnapshotStore();
+  /** failures the runtime reported (a clean scenario has none but lost races) */
+  readonly errors: string[] = [];
+  runtime!: Runtime;
 
   private constructor(
     readonly store: EventStore,
-    readonly runtime: Runtime,
-    private readonly cleanup: () => Promise<void>,
+    private readonly dataDir: string,
+    private readonly options: ScenarioOptions,
+    private readonly removeDir: () => Promise<void>,
   ) {}
 
   static async start(options: ScenarioOptions = {}): Promise<Scenario> {
     const tmp = await makeTempDir('oec-scenario-');
-    const store = options.store ?? createInMemoryStore();
-    let clock = Date.parse('2025-01-01T00:00:00Z');
-    let id = 0;
-    const runtime = await createRuntime({
-      store,
-      dataDir: tmp.dir,
+    const scenario = new Scenario(options.store ?? createInMemoryStore(), tmp.dir, options, tmp.remove);
+    await scenario.boot(options.runtime?.roles);
+    return scenario;
+  }
+
+  private async boot(roles?: Role[]): Promise<void> {
+    this.runtime = await createRuntime({
+      store: this.store,
+      dataDir: this.dataDir,
       inMemoryState: true,
-      clock: () => new Date((clock += 1000)),
-      newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`,
-      onError: () => undefined,
-      ...options.runtime,
+      runnerStateStore: this.runnerState,
+      snapshotStore: this.snapshots,
+      clock: () => new Date((this.clock += 1000)),
+      newId: () => `00000000-0000-4000-8000-${String(++this.id).padStart(12, '0')}`,
+      onError: (error, where) => {
+        if (!(error instanceof WrongExpectedVersion)) this.errors.push(`${where}: ${(error as Error).message}`);
+      },
+      ...this.options.runtime,
+      ...(roles ? { roles } : {}),
     });
-    return new Scenario(store, runtime, async () => {
-      await runtime.stop();
-      await store.close();
-      await tmp.remove();
-    });
+  }
+
+  /** stops every part and starts them again on the same store and data dir */
+  async restart(options: { roles?: Role[]; resetWorkflows?: boolean } = {}): Promise<void> {
+    await this.runtime.stop();
+    if (options.resetWorkflows) this.runnerState = new MemoryRunnerStateStore<ExchangeMemory>();
+    await this.boot(options.roles ?? ['all']);
   }
 
   get exchange() {
@@ -72,11 +97,17 @@ export class Scenario {
   }
 
   async stop(): Promise<void> {
-    await this.cleanup();
+    await this.runtime.stop();
+    await this.store.close();
+    await this.removeDir();
   }
 
   async settle(): Promise<void> {
     await this.runtime.system.waitForIdle(20_000);
+    if (++this.settles === this.options.resetWorkflowsAtSettle) {
+      await this.restart({ resetWorkflows: true });
+      await this.runtime.system.waitForIdle(20_000);
+    }
   }
 
   async listBtc(input: Partial<InstrumentInput> = {}): Promise<void> {
