@@ -1,13 +1,15 @@
 /**
  * Replays the standard workload on an OrderBook. The workload has no owners and no self-trade
- * prevention, so every order is its own owner; MARKET orders are unbounded (the protected price is
- * the far end of the number line).
+ * prevention, so every order is its own owner; MARKET orders are unbounded: their protected price
+ * lies beyond any price the workload holds (its prices are ticks around mid = 10,000). The bounds
+ * stay inside V8's small-integer range on purpose — a larger number is boxed as a heap number
+ * on each call, which was the only allocation left in the replay loop.
  */
 import { TIF_GTC, TIF_IOC, TYPE_LIMIT, TYPE_MARKET, type BookSide, type BookSink, type OrderBook } from '../book/types.js';
 import { CMD_CANCEL, CMD_LIMIT, type WorkloadColumns } from './format.js';
 
-export const UNBOUNDED_BUY_TICKS = Number.MAX_SAFE_INTEGER;
-export const UNBOUNDED_SELL_TICKS = -Number.MAX_SAFE_INTEGER;
+export const UNBOUNDED_BUY_TICKS = 2 ** 30 - 1;
+export const UNBOUNDED_SELL_TICKS = -(2 ** 30);
 
 /** applies commands [from, to) — one call per command, no allocation of its own */
 export function replayRange(book: OrderBook, w: WorkloadColumns, from: number, to: number, sink: BookSink): void {
