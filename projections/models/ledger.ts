@@ -1,0 +1,141 @@
+/**
+ * ledger: `user_journal` (every journal entry of a user with its user-book lines),
+ * `platform_journal` (every entry's platform-book lines) and the running balance of every
+ * ledger account of both books. The balances are the domain's LedgerBalances fold; an entry that
+ * does not balance (the domain's checkEntry) stops the projection.
+ *
+ * Keys:
+ * - `journal:user:{userId}` / `journal:platform`: sorted sets, score 0, members
+ *   `logOrderMember(position, JSON entry)` so a page newest first needs one read;
+ * - `accounts:user:{userId}` / `accounts:platform`: hashes `{asset}|{account}` → balance;
+ * - `ledgerUsers`: set of users with a user book (to reload the fold).
+ */
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { categoryOf } from '../../domain/ledger/accounts.js';
+import { checkEntry, linesOf } from '../../domain/ledger/audit.js';
+import { LedgerBalances, PLATFORM_OWNER } from '../../domain/ledger/balances.js';
+import { canonical, dec } from '../../domain/money/decimal.js';
+import type { Book, JournalLine } from '../../domain/shared/events.js';
+import type { Projection } from '../runner/projection.js';
+import { logOrderMember } from '../store/keys.js';
+import { write } from '../store/ops.js';
+import type { ReadView, WriteOp } from '../store/port.js';
+import { impossible, member, occurredAt } from './support.js';
+
+export interface LedgerState {
+  balances: LedgerBalances;
+  users: Set<string>;
+}
+
+export interface JournalEntryModel {
+  id: string;
+  eventId: string;
+  eventType: string;
+  referenceId: string;
+  occurredAt: string;
+  lines: JournalLine[];
+}
+
+export const ledgerKeys = {
+  users: 'ledgerUsers',
+  userJournal: (userId: string) => `journal:user:${userId}`,
+  platformJournal: 'journal:platform',
+  userAccounts: (userId: string) => `accounts:user:${userId}`,
+  platformAccounts: 'accounts:platform',
+};
+
+/** The orderId, tradeId, txId or requestId an entry belongs to (DESIGN §10). */
+const REFERENCE_FIELD: Record<string, string> = {
+  FundsDeposited: 'txId',
+  FundsWithdrawn: 'requestId',
+  FundsFrozen: 'orderId',
+  FundsUnfrozen: 'orderId',
+  TradeMarginSettled: 'tradeId',
+  ReleasedMarginCredited: 'tradeId',
+  CloseToOpenCompensated: 'tradeId',
+  LiquidationSettled: 'requestId',
+  InsuranceFunded: 'txId',
+  InsuranceFeePaid: 'tradeId',
+  InsurancePnlRealized: 'key',
+};
+
+export function referenceIdOf(event: RecordedEvent): string {
+  const name = REFERENCE_FIELD[event.type];
+  const value = name === undefined ? undefined : event.data[name];
+  if (typeof value !== 'string') throw impossible(event, `no reference id (${name ?? 'unknown $ event type'})`);
+  return value;
+}
+
+export function accountField(asset: string, account: string): string {
+  return `${asset}|${account}`;
+}
+
+function splitAccountField(name: string): { asset: string; account: string } {
+  const bar = name.indexOf('|');
+  return { asset: name.slice(0, bar), account: name.slice(bar + 1) };
+}
+
+/** A line that moves `account` from 0 to `balance` (in its normal direction): how a fold is reloaded. */
+function openingLine(book: Book, account: string, asset: string, balance: string): JournalLine[] {
+  const category = categoryOf(book, account);
+  const amount = dec(balance);
+  if (category === undefined || amount.isZero()) return [];
+  const debitNormal = category === 'ASSET' || category === 'EXPENSE';
+  const direction = amount.isNegative() === debitNormal ? 'CREDIT' : 'DEBIT';
+  return [{ book, account, asset, direction, amount: canonical(amount.abs()) }];
+}
+
+export const ledgerProjection: Projection<LedgerState> = {
+  name: 'ledger',
+  version: 1,
+  filter: { streamPrefixes: ['account-', 'insurance-'] },
+  initialState: () => ({ balances: new LedgerBalances(), users: new Set() }),
+  async loadState(view: ReadView): Promise<LedgerState> {
+    const balances = new LedgerBalances();
+    const users = new Set(await view.smembers(ledgerKeys.users));
+    for (const userId of users) {
+      for (const [name, value] of Object.entries(await view.hgetall(ledgerKeys.userAccounts(userId)))) {
+        const { asset, account } = splitAccountField(name);
+        balances.apply(openingLine('USER', account, asset, value), userId);
+      }
+    }
+    for (const [name, value] of Object.entries(await view.hgetall(ledgerKeys.platformAccounts))) {
+      const { asset, account } = splitAccountField(name);
+      balances.apply(openingLine('PLATFORM', account, asset, value));
+    }
+    return { balances, users };
+  },
+  apply(state, event) {
+    const lines = linesOf(event);
+    if (lines === undefined) return { state, writes: [] };
+    const userId = typeof event.data.userId === 'string' ? event.data.userId : undefined;
+    const problems = checkEntry(lines, event.id, userId);
+    if (problems.length > 0) throw impossible(event, problems.map((p) => `${p.rule}: ${p.detail}`).join('; '), { violations: problems });
+    state.balances.apply(lines, userId);
+    const writes: WriteOp[] = [];
+    const base = { eventId: event.id, eventType: event.type, referenceId: referenceIdOf(event), occurredAt: occurredAt(event) };
+    const userLines = lines.filter((l) => l.book === 'USER');
+    const platformLines = lines.filter((l) => l.book === 'PLATFORM');
+    if (userLines.length > 0 && userId !== undefined) {
+      if (!state.users.has(userId)) {
+        state.users.add(userId);
+        writes.push(write.sadd(ledgerKeys.users, userId));
+      }
+      const entry: JournalEntryModel = { id: `${event.id}:USER`, ...base, lines: userLines };
+      writes.push(write.zadd(ledgerKeys.userJournal(userId), 0, logOrderMember(event.position, member(entry))));
+      writes.push(write.hset(ledgerKeys.userAccounts(userId), touchedBalances(state.balances, 'USER', userId, userLines)));
+    }
+    if (platformLines.length > 0) {
+      const entry: JournalEntryModel = { id: `${event.id}:PLATFORM`, ...base, lines: platformLines };
+      writes.push(write.zadd(ledgerKeys.platformJournal, 0, logOrderMember(event.position, member(entry))));
+      writes.push(write.hset(ledgerKeys.platformAccounts, touchedBalances(state.balances, 'PLATFORM', PLATFORM_OWNER, platformLines)));
+    }
+    return { state, writes };
+  },
+};
+
+function touchedBalances(balances: LedgerBalances, book: Book, owner: string, lines: readonly JournalLine[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of lines) out[accountField(l.asset, l.account)] = canonical(balances.get(book, owner, l.account, l.asset));
+  return out;
+}
