@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
 import { DomainError, apiError } from '../domain/shared/errors.js';
 
 /**
@@ -13,6 +14,8 @@ export type ApiErrorCode =
   | 'INSUFFICIENT_FUNDS'
   | 'FAILED_PRECONDITION'
   | 'CONFLICT';
+
+export const MASKED_MESSAGE = 'Unexpected error.';
 
 export function apiFailure(code: ApiErrorCode, message: string, reason?: string): GraphQLError {
   return new GraphQLError(message, { extensions: reason === undefined ? { code } : { code, reason } });
@@ -40,4 +43,23 @@ export async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     return toGraphQLError(error);
   }
+}
+
+/**
+ * yoga's maskError with one addition: a DomainError a resolver let through becomes its API
+ * error (code and reason) instead of being masked. GraphQLErrors made on purpose pass; anything
+ * else is masked (INTERNAL_SERVER_ERROR, no message, no stack) — never in "dev" mode.
+ */
+export function maskApiError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof DomainError) {
+    const { code, reason } = apiError(original);
+    const located = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(original.message, {
+      nodes: located?.nodes,
+      path: located?.path,
+      extensions: reason === undefined ? { code } : { code, reason },
+    });
+  }
+  return yogaMaskError(error, message, false);
 }

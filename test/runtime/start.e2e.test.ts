@@ -1,43 +1,86 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 
-/** `npm start`'s entry as a real process: health over HTTP, clean exit on SIGTERM. */
-test('the entry point opens the embedded store, serves /health and stops on SIGTERM', async (t) => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oxc-start-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+/** `npm start`'s entry as a real process: the whole exchange on one port, stopped by SIGTERM. */
+function start(dataDir: string, env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; output: () => string; port: Promise<number> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, EVENTSTORE_URL: '', REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, EVENTSTORE_URL: '', REDIS_URL: '', ADMIN_API_KEY: '', ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 20_000);
-    child.stdout.on('data', () => {
+  const port = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 30_000);
+    const check = () => {
       const match = /listening on port (\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
       }
-    });
+    };
+    child.stdout.on('data', check);
+    child.once('exit', () => reject(new Error(`exited before listening: ${output}`)));
   });
-  t.regex(output, new RegExp(`embedded store at ${path.join(dataDir, 'events').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  return { child, output: () => output, port };
+}
+
+async function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+async function graphql(port: number, query: string, apiKey?: string): Promise<{ data?: any; errors?: any[] }> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as { data?: any; errors?: any[] };
+}
+
+test('npm start: embedded store, demo instruments, admin key printed once (hash kept), /health, GraphQL, SIGTERM; a restart keeps the key', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oxc-start-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+
+  const first = start(dataDir);
+  const port = await first.port;
+  t.regex(first.output(), new RegExp(`embedded store at ${path.join(dataDir, 'events').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const adminKey = /admin key \(shown once[^)]*\): (\S+)/.exec(first.output())?.[1];
+  t.truthy(adminKey);
+  // only the hash is on disk
+  t.is((await readFile(path.join(dataDir, 'admin-key.sha256'), 'utf8')).trim(), createHash('sha256').update(adminKey!).digest('hex'));
 
   const health = await fetch(`http://127.0.0.1:${port}/health`);
   t.is(health.status, 200);
-  t.deepEqual(await health.json(), { status: 'ok', headPosition: '0' });
-  const missing = await fetch(`http://127.0.0.1:${port}/nope`);
-  t.is(missing.status, 404);
+  const body = (await health.json()) as { status: string; headPosition: string };
+  t.is(body.status, 'ok');
+  t.not(body.headPosition, '0');
 
-  child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
-  t.is(code, 0);
-  t.regex(output, /stopped/);
+  const instruments = await graphql(port, '{ instruments { symbol quoteAsset } }');
+  t.deepEqual(instruments.data?.instruments, [{ symbol: 'BTC-PERP', quoteAsset: 'USDT' }, { symbol: 'ETH-PERP', quoteAsset: 'USDT' }]);
+  const created = await graphql(port, 'mutation { createUser(name: "carol") { userId } }', adminKey);
+  t.truthy(created.data?.createUser.userId);
+  t.is((await fetch(`http://127.0.0.1:${port}/nope`)).status, 404);
+
+  t.is(await stop(first.child), 0);
+  t.regex(first.output(), /stopped/);
+
+  const second = start(dataDir);
+  const port2 = await second.port;
+  t.notRegex(second.output(), /shown once/);
+  t.notRegex(second.output(), /listed demo instrument/);
+  const again = await graphql(port2, 'mutation { createUser(name: "dave") { userId } }', adminKey);
+  t.truthy(again.data?.createUser.userId, JSON.stringify(again));
+  const users = await graphql(port2, `{ account(userId: "${created.data.createUser.userId}") { userId } }`, adminKey);
+  t.is(users.data?.account.userId, created.data.createUser.userId);
+  t.is(await stop(second.child), 0);
 });
 
 test('a bad PORT is a clear configuration error and a non-zero exit', async (t) => {
