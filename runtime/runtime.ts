@@ -68,6 +68,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       handler: exchangeWorkflow(),
       stateStore,
       snapshots,
+      snapshotStreams: (stream) => !stream.startsWith('order-') && !stream.startsWith('transfer-'),
       pipelineSameStream: !options.remoteStore,
       maxOutstandingAppends: options.maxOutstandingAppends,
       onError: (error, info) => onError(error, `${info.name} (failure ${info.consecutiveFailures})`),

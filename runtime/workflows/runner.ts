@@ -42,6 +42,8 @@ export interface WorkflowRunnerOptions<M> {
   handler: WorkflowHandler<M>;
   stateStore: RunnerStateStore<M>;
   snapshots?: SnapshotStore;
+  /** which streams have snapshots (default: all) */
+  snapshotStreams?: (stream: string) => boolean;
   /** snapshot an aggregate every this many revisions (default 64) */
   snapshotEvery?: number;
   /**
@@ -320,7 +322,9 @@ export class WorkflowRunner<M> {
     const slot = this.slots.get(stream);
     if (slot) await whenAll([slot.durable]);
     this.stats.loads += 1;
-    const loaded = await loadAggregate(this.options.store, stream, kind, this.options.snapshots);
+    // short-lived streams (orders, transfers) never reach a snapshot: do not look for one
+    const snapshots = this.options.snapshotStreams?.(stream) === false ? undefined : this.options.snapshots;
+    const loaded = await loadAggregate(this.options.store, stream, kind, snapshots);
     this.cache.set(stream, { kind, state: loaded.state, revision: loaded.revision, snapshotRevision: loaded.revision });
     if (this.cache.size > this.cacheMax) this.evict();
   }
