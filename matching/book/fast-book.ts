@@ -278,7 +278,7 @@ export class FastBook implements OrderBook {
     let levels = this.sortedLevels[side]!;
     const count = this.sortedCount[side]!;
     // a taker's remainder rests at (or becomes) the touch: try the best end before searching
-    let lo = count;
+    let lo: number;
     if (count === 0 || keys[count - 1]! < key) {
       lo = count;
     } else if (keys[count - 1] === key) {
