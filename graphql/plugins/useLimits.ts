@@ -1,4 +1,4 @@
-import { GraphQLError, parse, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, parse, visit, type DocumentNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -16,15 +16,37 @@ export interface QueryLimits {
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
+  /** the largest `first` / `depth` a list may ask for (DESIGN §10: 1000) */
+  maxPageSize: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 8,
-  maxCost: 5000,
+  // graphql-armor multiplies a list's cost by a literal `first`: one full page of a 15-field
+  // list costs ~35k, so this allows a few full pages per request and refuses floods of them
+  maxCost: 100_000,
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2000,
+  maxPageSize: 1000,
 };
+
+const PAGE_ARGUMENTS = new Set(['first', 'depth']);
+
+/**
+ * A literal page size above the cap is PAGE_SIZE before anything else looks at the document
+ * (the cost rule would otherwise report it as COST_LIMIT); sizes in variables are checked by
+ * the resolvers.
+ */
+function checkPageSizes(document: DocumentNode, max: number): void {
+  visit(document, {
+    Argument(node) {
+      if (!PAGE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.INT) return;
+      const n = Number(node.value.value);
+      if (n > max || n < 0) throw new GraphQLError(`${node.name.value} must be 0..${max}, got ${node.value.value}`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT', reason: 'PAGE_SIZE' } });
+    },
+  });
+}
 
 function limitError(reason: string, error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'BAD_USER_INPUT', reason } });
@@ -47,14 +69,18 @@ export function useLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plugin {
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
+        let document: DocumentNode;
         try {
-          return parse(source, { ...options, maxTokens: limits.maxTokens });
+          document = parse(source, { ...options, maxTokens: limits.maxTokens });
         } catch (error) {
-          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+          // graphql 16 spells it "more that 2000 tokens"
+          if (error instanceof GraphQLError && /more th\w+ \d+ tokens/.test(error.message)) {
             throw new GraphQLError(`query has more than ${limits.maxTokens} tokens`, { extensions: { code: 'BAD_USER_INPUT', reason: 'TOKEN_LIMIT' } });
           }
           throw error;
         }
+        checkPageSizes(document, limits.maxPageSize);
+        return document;
       });
     },
     onValidate({ addValidationRule }) {

@@ -1,11 +1,12 @@
 import { validatePlaceOrder } from '../../domain/order/validate.js';
 import type { PlaceOrderInput as DomainOrderInput } from '../../domain/order/types.js';
 import type { InstrumentInput } from '../../domain/instrument/types.js';
+import { DomainError } from '../../domain/shared/errors.js';
 import { INSURANCE_USER_ID } from '../../domain/position/index.js';
 import { requireAdmin, requireUser } from '../access.js';
 import { generateApiKey, hashApiKey } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { apiFailure, notFound } from '../errors.js';
 import type { OrderView } from '../views.js';
 import { awaitCancelledOrder, awaitPlacedOrder, settle } from '../waits.js';
 import { noAuditYet, type AccountParent } from './account.js';
@@ -89,6 +90,12 @@ export const mutationResolvers = {
       await settle(context.deps, position, deadlineIn(context.deps.waits.mutationMs));
       const listed = await context.deps.reads.instrument(instrument.symbol);
       if (!listed) throw new Error(`instrument ${instrument.symbol} was listed but is not in the read model in time`);
+      // the listing event's id depends on the symbol only, so the store answers a repeat with other
+      // parameters as a repeat of the original: only the very same listing is an idempotent repeat
+      const requested = instrument as unknown as Record<string, unknown>;
+      if (Object.keys(requested).some((key) => String(requested[key]) !== String((listed as unknown as Record<string, unknown>)[key]))) {
+        throw apiFailure('CONFLICT', `instrument ${instrument.symbol} is already listed with other parameters`);
+      }
       return listed;
     },
 
@@ -125,7 +132,14 @@ export const mutationResolvers = {
 
     async cancelOrder(_: unknown, { orderId }: { orderId: string }, context: ApiContext): Promise<OrderView> {
       const userId = requireUser(context);
-      const cancelled = await context.deps.commands.cancelOrder(userId, orderId);
+      let cancelled: Awaited<ReturnType<typeof context.deps.commands.cancelOrder>>;
+      try {
+        cancelled = await context.deps.commands.cancelOrder(userId, orderId);
+      } catch (error) {
+        // one answer, word for word, for a missing order and for another user's (no existence leak)
+        if (error instanceof DomainError && error.code === 'NOT_FOUND') throw notFound(`order ${orderId}`);
+        throw error;
+      }
       const order = await awaitCancelledOrder(context.deps, orderId, cancelled.position, deadlineIn(context.deps.waits.orderMs));
       if (!order || order.userId !== userId) throw notFound(`order ${orderId}`);
       return order;
