@@ -44,7 +44,7 @@ test('review §5 detail 5: a deficit blocks opening orders and withdrawals, allo
     data: { userId: U, symbol: S, orderId: 'o9', tradeId: 't1', seq: 1, qty: '1', price: '100', margin: '33.33333334', entryNotional: '100', fee: '0.05' },
   };
   const s1 = apply(s0, { type: 'SettleTradeLeg', userId: U, asset: A, effects: [comp] });
-  t.deepEqual(s1.events.map((e) => e.data.lines), [compensationLines(A, S, '33.33333334', '0.05')]);
+  t.deepEqual(s1.events.map((e) => (e.data as { lines?: unknown }).lines), [compensationLines(A, S, '33.33333334', '0.05')]);
   t.is(s1.state.balances[A]!.available, '-23.38333334');
   t.is(canonical(deficitOf(s1.state, A)), '23.38333334');
   // opening order → FundsFreezeFailed ACCOUNT_IN_DEFICIT (even a tiny one that "fits" nothing)

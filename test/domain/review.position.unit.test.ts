@@ -280,3 +280,42 @@ test('review §5 liquidation: the insurance takes the same side and qty; onto an
   t.like(data(flat.events, 'PositionTransferredIn'), { closedQty: '1', removedCost: '60', realizedPnl: '-10', openedQty: '0', entryNotional: '0' });
   t.like(flat.state, { qty: '0', side: null, entryNotional: '0' });
 });
+
+test('review §5: a flip order filled in three pieces — close, then close + open (flip keys), then the last open share', (t) => {
+  // long 3 @ 100 (margin 100); F = SELL 5 @ 100: close 3 (reserved), open 2 (R = 2) with freeze 200/3 ↑ 66.66666667 + 0.1
+  let s = given([reserve('F', 'SELL', '5'), track('F', 'SELL', '2', '66.66666667', '0.1', '100')], long3());
+  // piece 1: 2 @ 100 as maker — close 2: removed 200, pnl 0, margin 100 × 2/3 ↓ 66.66666666, fee 200 × 0.0002 = 0.04
+  let r = run(s, fill('t1', 1, 'F', 'SELL', '2', '100', 'MAKER'));
+  t.deepEqual(r.events.map((e) => e.key), ['t1:CLOSE']);
+  t.like(data(r.events, 'PositionMarginReleased'), { removedCost: '200', realizedPnl: '0', marginReleased: '66.66666666', fee: '0.04', reservationConsumed: '2' });
+  s = r.state;
+  t.deepEqual(s.reservations, [{ orderId: 'F', qty: '1' }]);
+  // piece 2: 2 @ 100 — close the last 1 (removed 100, margin 33.33333334 = rest), open 1; fee 0.04 → close 0.02, open 0.02;
+  // open: share 66.66666667 × 1/2 ↓ 33.33333333 < IM 100/3 ↑ 33.33333334 → 33.33333333; fee share 0.05 → refund 0.03
+  r = run(s, fill('t2', 2, 'F', 'SELL', '2', '100', 'MAKER'));
+  t.deepEqual(r.events.map((e) => e.key), ['t2:FLIP_CLOSE', 't2:FLIP_OPEN']);
+  t.like(data(r.events, 'PositionMarginReleased'), { qty: '1', removedCost: '100', marginReleased: '33.33333334', fee: '0.02', reservationConsumed: '1' });
+  t.like(data(r.events, 'PositionIncreased'), { qty: '1', margin: '33.33333333', frozenMarginUsed: '33.33333333', frozenFeeUsed: '0.05', fee: '0.02', refund: '0.03' });
+  s = r.state;
+  // piece 3: 1 @ 100 — last share 33.33333334 = IM → margin 33.33333334; fee 0.02 of the last fee share 0.05 → refund 0.03
+  r = run(s, fill('t3', 3, 'F', 'SELL', '1', '100', 'MAKER'));
+  t.deepEqual(r.events.map((e) => e.key), ['t3:OPEN']);
+  t.like(data(r.events, 'PositionIncreased'), { margin: '33.33333334', frozenMarginUsed: '33.33333334', frozenFeeUsed: '0.05', refund: '0.03' });
+  t.like(r.state, { side: 'SHORT', qty: '2', entryNotional: '200', margin: '66.66666667', realizedPnl: '0', reservations: [] });
+  t.like(r.state.orders.F, { openQtyCovered: '0', frozenMargin: '0', frozenFee: '0' });
+});
+
+test('review §5 (DESIGN quirk): per-fill fee rounding can exceed the fee frozen once for R, even at the limit price', (t) => {
+  // price 0.5, cs 1, taker rate 0.00000001: fee per contract 0.000000005. BUY 3 freezes fee ↑ 0.00000002 (not 3 × ↑ 0.00000001)
+  const inst = { ...I, tickSize: '0.5', takerFeeRate: '0.00000001' };
+  const cmd = (c: Record<string, unknown>) => ({ userId: U, instrument: inst, ...c }) as unknown as PositionCommand;
+  let s = given([
+    cmd({ type: 'ReserveForOrder', orderId: 'B', side: 'BUY', qty: '3', reduceOnly: false }),
+    cmd({ type: 'TrackAcceptedOrder', orderId: 'B', side: 'BUY', openQty: '3', frozenMargin: '0.5', frozenFee: '0.00000002', leverage: 3, price: '0.5' }),
+  ]);
+  // fill 1 of 3 at the limit: fee share 0.00000002 × 1/3 ↓ 0; fee ↑ 0.00000001 → shortfall 0.00000001 from available
+  const r = run(s, cmd({ type: 'SettleFillLeg', tradeId: 't1', seq: 1, orderId: 'B', side: 'BUY', qty: '1', price: '0.5', liquidity: 'TAKER' }));
+  t.like(data(r.events, 'PositionIncreased'), { frozenFeeUsed: '0', fee: '0.00000001', feeShortfall: '0.00000001' });
+  s = r.state;
+  t.like(s.orders.B, { frozenFee: '0.00000002', openQtyCovered: '2' });
+});
