@@ -3,6 +3,10 @@
  * the state advanced. No I/O, no clock, no randomness: the same inputs from the same state give
  * the same entries, which is what recovery checks when it replays the WAL.
  *
+ * The entry is written straight into a ByteWriter in WAL encoding as the book reports (the core
+ * is the book's sink): the hot path builds no entry or output objects. step() decodes what it
+ * wrote, for callers that want the entry as an object.
+ *
  * The book works on small integers, so the core maps each live order id to a handle (assigned
  * in input order from 1) and each user with live orders to an owner number (self-trade
  * prevention compares owners). Both maps hold live orders only: an ended order is forgotten.
@@ -13,9 +17,13 @@ import {
   type BookSide, type BookSink, type ExpiryReasonCode, type OrderBook, type RejectCode,
 } from '../book/types.js';
 import {
+  beginEntry, beginOutputs, ByteWriter, decodeEntry, endEntry, endOutputs, FRAME_HEADER_BYTES,
+  writeCancelled, writeExpired, writeRejected, writeRested, writeTrade,
+} from '../wal/codec.js';
+import {
   INPUT_PLACE, OUT_CANCELLED, OUT_EXPIRED, OUT_REJECTED, OUT_RESTED, OUT_TRADE,
   REJECT_DUPLICATE_ORDER_ID, REJECT_UNKNOWN_ORDER,
-  type CancelInput, type EngineInput, type EngineOutput, type PlaceInput, type WalEntry,
+  type CancelInput, type EngineInput, type EngineRejectCode, type PlaceInput, type WalEntry,
 } from './types.js';
 
 export class EngineInvariantBroken extends Error {
@@ -27,6 +35,8 @@ interface LiveOrder {
   orderId: string;
   userId: string;
   owner: number;
+  /** the user's slot, so forgetting an order needs no user lookup */
+  user: UserSlot;
 }
 
 interface UserSlot {
@@ -60,12 +70,19 @@ export class EngineCore implements BookSink {
   private readonly byHandle = new Map<number, LiveOrder>();
   private readonly users = new Map<string, UserSlot>();
 
-  /** outputs of the input being applied (the core is its own book sink) */
-  private outputs: EngineOutput[] = [];
+  /** where the outputs of the input being applied go (the core is its own book sink) */
+  private out: ByteWriter;
+  private outCount = 0;
+  private lastOutKind = 0;
+  private lastRestedLots = 0;
   private takerHandle = 0;
   private takerRested = false;
+  /** step()'s and the image restore's buffer */
+  private readonly scratch = new ByteWriter(1 << 12);
 
-  constructor(readonly book: OrderBook) {}
+  constructor(readonly book: OrderBook) {
+    this.out = this.scratch;
+  }
 
   isLive(orderId: string): boolean {
     return this.byOrderId.has(orderId);
@@ -75,48 +92,101 @@ export class EngineCore implements BookSink {
     return this.byOrderId.size;
   }
 
-  /** Applies one input and returns its WAL entry; the state moves to "after this entry". */
-  step(input: EngineInput): WalEntry {
-    const entry: WalEntry = {
-      entrySeq: this.lastEntrySeq + 1,
-      expectedMarketRevision: this.marketRevision,
-      input,
-      outputs: input.kind === INPUT_PLACE ? this.place(input) : this.cancel(input),
-    };
-    this.lastEntrySeq = entry.entrySeq;
-    this.lastSourcePosition = input.sourcePosition;
-    this.marketRevision += entry.outputs.length;
-    return entry;
+  /**
+   * Applies one input and appends its framed WAL record to `w`; the state moves to "after this
+   * entry". Returns the entry's seq. The input is read, never kept (callers reuse it).
+   * When an invariant breaks, `w` is left as it was (no partial record) and the error thrown.
+   */
+  append(input: EngineInput, w: ByteWriter): number {
+    const frameStart = w.length;
+    const entrySeq = this.lastEntrySeq + 1;
+    let count: number;
+    try {
+      beginEntry(w, entrySeq, this.marketRevision, input);
+      count = this.apply(input, w);
+      endEntry(w, frameStart);
+    } catch (error) {
+      w.length = frameStart;
+      throw error;
+    }
+    this.advance(input, count);
+    return entrySeq;
   }
 
-  private place(input: PlaceInput): EngineOutput[] {
-    if (input.invalid !== 0) return [{ kind: OUT_REJECTED, reason: input.invalid }];
-    if (this.byOrderId.has(input.orderId)) return [{ kind: OUT_REJECTED, reason: REJECT_DUPLICATE_ORDER_ID }];
+  /**
+   * Applies one input of a replayed entry, writing only its outputs block to `w` (in WAL
+   * encoding, for a byte comparison with the recorded block). Returns the number of outputs.
+   * lastSourcePosition is left to the caller: replay compares positions as bytes and sets the
+   * last one once, instead of decoding a string per entry.
+   */
+  replay(input: EngineInput, w: ByteWriter): number {
+    const count = this.apply(input, w);
+    this.lastEntrySeq += 1;
+    this.marketRevision += count;
+    return count;
+  }
+
+  /** Applies one input and returns its WAL entry as an object (tests, tools; not the hot path). */
+  step(input: EngineInput): WalEntry {
+    const w = this.scratch;
+    w.reset();
+    this.append(input, w);
+    return decodeEntry(w.buf, FRAME_HEADER_BYTES, w.length);
+  }
+
+  private advance(input: EngineInput, outputs: number): void {
+    this.lastEntrySeq += 1;
+    this.lastSourcePosition = input.sourcePosition;
+    this.marketRevision += outputs;
+  }
+
+  /** The outputs block of `input` into `w`; returns the number of outputs. */
+  private apply(input: EngineInput, w: ByteWriter): number {
+    this.out = w;
+    this.outCount = 0;
+    this.lastOutKind = 0;
+    const start = beginOutputs(w);
+    if (input.kind === INPUT_PLACE) this.place(input);
+    else this.cancel(input);
+    endOutputs(w, start, this.outCount);
+    return this.outCount;
+  }
+
+  private place(input: PlaceInput): void {
+    if (input.invalid !== 0) {
+      this.emitRejected(input.invalid);
+      return;
+    }
+    if (this.byOrderId.has(input.orderId)) {
+      this.emitRejected(REJECT_DUPLICATE_ORDER_ID);
+      return;
+    }
     const taker = this.track(input.orderId, input.userId);
-    this.outputs = [];
     this.takerHandle = taker.handle;
     this.takerRested = false;
     this.book.place(taker.handle, taker.owner, input.side, input.type, input.tif, input.priceTicks, input.qtyLots, this);
     if (!this.takerRested) this.forget(taker);
-    const out = this.outputs;
-    this.outputs = [];
-    if (out.length === 0) throw new EngineInvariantBroken(`order ${input.orderId} produced no book output`);
-    return out;
+    if (this.outCount === 0) throw new EngineInvariantBroken(`order ${input.orderId} produced no book output`);
   }
 
-  private cancel(input: CancelInput): EngineOutput[] {
+  private cancel(input: CancelInput): void {
     const order = this.byOrderId.get(input.orderId);
-    if (order === undefined) return [{ kind: OUT_REJECTED, reason: REJECT_UNKNOWN_ORDER }];
-    this.outputs = [];
+    if (order === undefined) {
+      this.emitRejected(REJECT_UNKNOWN_ORDER);
+      return;
+    }
     this.takerHandle = order.handle;
     this.book.cancel(order.handle, this);
-    const out = this.outputs;
-    this.outputs = [];
-    if (out.length !== 1 || out[0]!.kind !== OUT_CANCELLED) {
-      throw new EngineInvariantBroken(`cancel of live order ${input.orderId} answered ${JSON.stringify(out)}`);
+    if (this.outCount !== 1 || this.lastOutKind !== OUT_CANCELLED) {
+      throw new EngineInvariantBroken(`cancel of live order ${input.orderId} answered ${this.outCount} outputs, the last of kind ${this.lastOutKind}`);
     }
     this.forget(order);
-    return out;
+  }
+
+  private emitRejected(reason: EngineRejectCode): void {
+    writeRejected(this.out, reason);
+    this.outCount += 1;
+    this.lastOutKind = OUT_REJECTED;
   }
 
   private track(orderId: string, userId: string): LiveOrder {
@@ -126,7 +196,7 @@ export class EngineCore implements BookSink {
       this.users.set(userId, user);
     }
     user.liveOrders += 1;
-    const order: LiveOrder = { handle: this.nextHandle++, orderId, userId, owner: user.owner };
+    const order: LiveOrder = { handle: this.nextHandle++, orderId, userId, owner: user.owner, user };
     this.byOrderId.set(orderId, order);
     this.byHandle.set(order.handle, order);
     return order;
@@ -135,7 +205,7 @@ export class EngineCore implements BookSink {
   private forget(order: LiveOrder): void {
     this.byOrderId.delete(order.orderId);
     this.byHandle.delete(order.handle);
-    const user = this.users.get(order.userId)!;
+    const user = order.user;
     user.liveOrders -= 1;
     if (user.liveOrders === 0) this.users.delete(order.userId);
   }
@@ -145,7 +215,10 @@ export class EngineCore implements BookSink {
   rested(orderId: number, side: BookSide, priceTicks: number, qtyLots: number): void {
     this.expectTaker(orderId, 'rested');
     this.takerRested = true;
-    this.outputs.push({ kind: OUT_RESTED, side, priceTicks, qtyLots });
+    writeRested(this.out, side, priceTicks, qtyLots);
+    this.outCount += 1;
+    this.lastOutKind = OUT_RESTED;
+    this.lastRestedLots = qtyLots;
   }
 
   trade(makerOrderId: number, _makerOwnerId: number, takerOrderId: number, _takerOwnerId: number,
@@ -154,26 +227,29 @@ export class EngineCore implements BookSink {
     this.expectTaker(takerOrderId, 'trade');
     const maker = this.byHandle.get(makerOrderId);
     if (maker === undefined) throw new EngineInvariantBroken(`book traded against unknown handle ${makerOrderId}`);
-    this.outputs.push({
-      kind: OUT_TRADE, seq: this.nextTradeSeq++, makerOrderId: maker.orderId, makerUserId: maker.userId,
-      priceTicks, qtyLots, makerRemainingLots, takerRemainingLots,
-    });
+    writeTrade(this.out, this.nextTradeSeq++, priceTicks, qtyLots, makerRemainingLots, takerRemainingLots, maker.orderId, maker.userId);
+    this.outCount += 1;
+    this.lastOutKind = OUT_TRADE;
     if (makerRemainingLots === 0) this.forget(maker);
   }
 
   cancelled(orderId: number, remainingLots: number): void {
     this.expectTaker(orderId, 'cancelled');
-    this.outputs.push({ kind: OUT_CANCELLED, remainingLots });
+    writeCancelled(this.out, remainingLots);
+    this.outCount += 1;
+    this.lastOutKind = OUT_CANCELLED;
   }
 
   expired(orderId: number, remainingLots: number, reason: ExpiryReasonCode): void {
     this.expectTaker(orderId, 'expired');
-    this.outputs.push({ kind: OUT_EXPIRED, remainingLots, reason });
+    writeExpired(this.out, remainingLots, reason);
+    this.outCount += 1;
+    this.lastOutKind = OUT_EXPIRED;
   }
 
   rejected(orderId: number, reason: RejectCode): void {
     this.expectTaker(orderId, 'rejected');
-    this.outputs.push({ kind: OUT_REJECTED, reason });
+    this.emitRejected(reason);
   }
 
   private expectTaker(handle: number, what: string): void {
@@ -230,19 +306,20 @@ export class EngineCore implements BookSink {
         throw new EngineInvariantBroken(`image gives user ${userId} two owner numbers`);
       }
       user.liveOrders += 1;
-      const order: LiveOrder = { handle, orderId, userId, owner };
+      const order: LiveOrder = { handle, orderId, userId, owner, user };
       core.byOrderId.set(orderId, order);
       core.byHandle.set(handle, order);
-      core.outputs = [];
+      core.out = core.scratch;
+      core.scratch.reset();
+      core.outCount = 0;
+      core.lastOutKind = 0;
       core.takerHandle = handle;
       core.takerRested = false;
       book.place(handle, owner, side, TYPE_LIMIT, TIF_GTC, priceTicks, qtyLots, core);
-      const out = core.outputs;
-      if (out.length !== 1 || out[0]!.kind !== OUT_RESTED || out[0]!.qtyLots !== qtyLots) {
-        throw new EngineInvariantBroken(`image order ${orderId} did not rest as recorded: ${JSON.stringify(out)}`);
+      if (core.outCount !== 1 || core.lastOutKind !== OUT_RESTED || core.lastRestedLots !== qtyLots) {
+        throw new EngineInvariantBroken(`image order ${orderId} did not rest as recorded: ${core.outCount} outputs, the last of kind ${core.lastOutKind}`);
       }
     }
-    core.outputs = [];
     core.lastEntrySeq = image.lastEntrySeq;
     core.lastSourcePosition = image.lastSourcePosition;
     core.marketRevision = image.marketRevision;

@@ -11,6 +11,10 @@
  *
  * Inputs of other symbols never reach the WAL: re-reading them after a restart changes nothing,
  * since ignoring an input does not depend on anything that happens after it.
+ *
+ * The hot path allocates nothing per input: the event is translated into a reused input object,
+ * and the core writes the entry's record straight into the WAL's open batch while the book
+ * reports. Entry objects exist only for publishing, decoded from a batch once it is committed.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,12 +22,12 @@ import { maxPosition, START_POSITION, type AllSubscription, type EventStore, typ
 import type { OrderBook } from '../book/types.js';
 import { MarketPublisher } from '../publisher/publisher.js';
 import { writeSnapshot } from '../snapshot/store.js';
+import { decodeEntries } from '../wal/codec.js';
 import { WalWriter } from '../wal/writer.js';
 import type { CoreImage, EngineCore } from './core.js';
 import { InstrumentGrid, type MatchingInstrument } from './instrument.js';
-import { INPUT_FILTER, translateEvent, type SourceEvent } from './input.js';
-import { recoverEngine, snapshotDirOf, walDirOf, type RecoveryReport } from './recovery.js';
-import type { WalEntry } from './types.js';
+import { INPUT_FILTER, InputSlots, translateInto, type SourceEvent } from './input.js';
+import { isAfter, recoverEngine, snapshotDirOf, walDirOf, type RecoveryReport } from './recovery.js';
 
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 export const DEFAULT_MAX_UNPUBLISHED = 10_000;
@@ -57,8 +61,8 @@ export interface MatchingEngine {
   readonly symbol: string;
   /** recover (snapshot + WAL), start publishing, subscribe to inputs (when a store is given) */
   start(): Promise<RecoveryReport>;
-  /** process one input now; its entry (undefined when ignored) commits with the next sync */
-  submit(event: SourceEvent): WalEntry | undefined;
+  /** process one input now; returns its entry's seq (undefined when ignored); the entry commits with the next sync */
+  submit(event: SourceEvent): number | undefined;
   /** resolves when everything submitted so far is committed */
   flush(): Promise<void>;
   /** resolves when every committed entry is in the market stream */
@@ -75,14 +79,6 @@ export interface MatchingEngine {
   readonly failure: Error | null;
 }
 
-/**
- * comparePositions without BigInt, for the per-input check: positions are canonical decimal
- * integer strings (port.ts), so the longer one is larger and equal lengths compare as text.
- */
-function isAfter(a: Position, b: Position): boolean {
-  return a.length !== b.length ? a.length > b.length : a > b;
-}
-
 export function createMatchingEngine(options: MatchingEngineOptions): MatchingEngine {
   return new Engine(options);
 }
@@ -95,9 +91,7 @@ class Engine implements MatchingEngine {
   private publisher: MarketPublisher | undefined;
   private subscription: AllSubscription | undefined;
   private loop: Promise<void> = Promise.resolve();
-  /** appended but not yet committed, in seq order (from uncommittedHead on) */
-  private uncommitted: WalEntry[] = [];
-  private uncommittedHead = 0;
+  private readonly slots = new InputSlots();
   private committedPosition: Position = START_POSITION;
   /** the furthest input position looked at, including ignored inputs */
   private seenPosition: Position = START_POSITION;
@@ -154,7 +148,8 @@ class Engine implements MatchingEngine {
     this.committedPosition = this.core.lastSourcePosition;
     this.seenPosition = this.core.lastSourcePosition;
     this.wal = await WalWriter.open(walDirOf(dir), this.core.lastEntrySeq, {
-      fsync: this.options.fsync ?? true, segmentBytes: this.options.segmentBytes, onCommit: (seq) => this.committed(seq),
+      fsync: this.options.fsync ?? true, segmentBytes: this.options.segmentBytes,
+      onCommit: (seq, position, records) => this.committed(seq, position, records),
     });
     this.publisher?.start(publishedSeq, recovered.collected);
     if (store) {
@@ -174,46 +169,34 @@ class Engine implements MatchingEngine {
     }
   }
 
-  submit(event: SourceEvent): WalEntry | undefined {
+  submit(event: SourceEvent): number | undefined {
     if (this.failed) throw this.failed;
     if (!this.started || this.core === undefined) throw new EngineStopped('engine not started');
     if (this.stopping) throw new EngineStopped('engine stopping');
     // re-delivered inputs (at or before the last one taken) change nothing
     if (!isAfter(event.position, this.seenPosition)) return undefined;
     this.seenPosition = event.position;
-    const input = translateEvent(event, this.grid, this.isLive);
+    const input = translateInto(event, this.grid, this.isLive, this.slots);
     if (input === undefined) return undefined;
-    let entry: WalEntry;
+    let entrySeq: number;
     try {
-      entry = this.core.step(input);
-      this.wal.append(entry);
+      entrySeq = this.core.append(input, this.wal.openBatch(this.core.lastEntrySeq + 1));
+      this.wal.appended(entrySeq, input.sourcePosition);
     } catch (error) {
       this.fail(error as Error);
       throw error;
     }
-    this.uncommitted.push(entry);
-    if (this.snapshotEvery > 0 && entry.entrySeq % this.snapshotEvery === 0) this.snapshot(entry.entrySeq);
-    return entry;
+    if (this.snapshotEvery > 0 && entrySeq % this.snapshotEvery === 0) this.snapshot(entrySeq);
+    return entrySeq;
   }
 
-  private committed(durableSeq: number): void {
-    let end = this.uncommittedHead;
-    while (end < this.uncommitted.length && this.uncommitted[end]!.entrySeq <= durableSeq) end++;
-    if (end === this.uncommittedHead) return;
-    const batch = this.uncommitted.slice(this.uncommittedHead, end);
-    this.committedPosition = batch.at(-1)!.input.sourcePosition;
-    if (end === this.uncommitted.length) {
-      this.uncommitted = [];
-      this.uncommittedHead = 0;
-    } else {
-      this.uncommittedHead = end;
-    }
-    if (this.publisher) {
-      try {
-        this.publisher.offer(batch);
-      } catch (error) {
-        this.fail(error as Error);
-      }
+  private committed(_durableSeq: number, lastSourcePosition: string, records: Buffer): void {
+    this.committedPosition = lastSourcePosition;
+    if (this.publisher === undefined) return;
+    try {
+      this.publisher.offer(decodeEntries(records, 0, records.length));
+    } catch (error) {
+      this.fail(error as Error);
     }
   }
 

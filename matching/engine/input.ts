@@ -20,7 +20,7 @@ import {
   INPUT_CANCEL, INPUT_PLACE, REJECT_BAD_FIELD, REJECT_PRICE_NOT_DECIMAL, REJECT_PRICE_NOT_POSITIVE,
   REJECT_PRICE_OFF_TICK_GRID, REJECT_PRICE_TOO_LARGE, REJECT_QTY_NOT_DECIMAL, REJECT_QTY_NOT_POSITIVE,
   REJECT_QTY_OFF_LOT_GRID, REJECT_QTY_TOO_LARGE,
-  type EngineInput, type EngineRejectCode, type InputSource,
+  type CancelInput, type EngineInput, type EngineRejectCode, type InputSource, type PlaceInput,
 } from './types.js';
 
 export const ORDER_ACCEPTED = 'OrderAccepted';
@@ -35,16 +35,27 @@ const TIFS: Record<string, TimeInForceCode> = { GTC: TIF_GTC, IOC: TIF_IOC, FOK:
 /** The fields of a RecordedEvent the engine reads (tests and benchmarks build just these). */
 export type SourceEvent = Pick<RecordedEvent, 'id' | 'type' | 'stream' | 'position' | 'data' | 'metadata' | 'created'>;
 
-function sourceOf(event: SourceEvent): InputSource {
+/** Copies the source metadata onto `input` — the same rule as envelope.causedBy, without its intermediate object. */
+function copySource(event: SourceEvent, input: InputSource): void {
   const metadata = event.metadata;
   const correlationId = metadata.$correlationId;
   const occurredAt = metadata.occurredAt;
-  // the same rule as envelope.causedBy, without its intermediate object on the hot path
-  return {
-    sourcePosition: event.position, eventId: event.id,
-    correlationId: typeof correlationId === 'string' ? correlationId : event.id,
-    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.created,
+  input.sourcePosition = event.position;
+  input.eventId = event.id;
+  input.correlationId = typeof correlationId === 'string' ? correlationId : event.id;
+  input.occurredAt = typeof occurredAt === 'string' ? occurredAt : event.created;
+}
+
+/**
+ * The two input objects one engine fills in turn: translating an input allocates nothing.
+ * Whatever is translated into them is valid until the next translation.
+ */
+export class InputSlots {
+  readonly place: PlaceInput = {
+    kind: INPUT_PLACE, sourcePosition: '', eventId: '', correlationId: '', occurredAt: '',
+    orderId: '', userId: '', side: SIDE_BUY, type: TYPE_LIMIT, tif: TIF_GTC, priceTicks: 0, qtyLots: 0, invalid: 0,
   };
+  readonly cancel: CancelInput = { kind: INPUT_CANCEL, sourcePosition: '', eventId: '', correlationId: '', occurredAt: '', orderId: '' };
 }
 
 function gridReject(code: number, notDecimal: EngineRejectCode, notPositive: EngineRejectCode,
@@ -62,8 +73,13 @@ function orderIdOf(event: SourceEvent): string {
   return typeof id === 'string' && id.length > 0 ? id : idOf(event.stream);
 }
 
-/** The engine's input for `event`, or undefined when it belongs to another symbol / is not an input. */
+/** The engine's input for `event` (a new object), or undefined when it belongs to another symbol / is not an input. */
 export function translateEvent(event: SourceEvent, grid: InstrumentGrid, isLive: (orderId: string) => boolean): EngineInput | undefined {
+  return translateInto(event, grid, isLive, new InputSlots());
+}
+
+/** translateEvent into one of `slots` (overwritten), for the hot path. */
+export function translateInto(event: SourceEvent, grid: InstrumentGrid, isLive: (orderId: string) => boolean, slots: InputSlots): EngineInput | undefined {
   if (event.type === ORDER_ACCEPTED) {
     const data = event.data;
     if (data['symbol'] !== grid.symbol) return undefined;
@@ -87,18 +103,25 @@ export function translateEvent(event: SourceEvent, grid: InstrumentGrid, isLive:
         qtyLots = qty;
       }
     }
-    const source = sourceOf(event);
-    return {
-      kind: INPUT_PLACE, sourcePosition: source.sourcePosition, eventId: source.eventId, correlationId: source.correlationId,
-      occurredAt: source.occurredAt, orderId: orderIdOf(event), userId,
-      side: invalid === REJECT_BAD_FIELD ? SIDE_BUY : side!, type: invalid === REJECT_BAD_FIELD ? TYPE_LIMIT : type!,
-      tif: invalid === REJECT_BAD_FIELD ? TIF_GTC : tif!, priceTicks, qtyLots, invalid,
-    };
+    const input = slots.place;
+    copySource(event, input);
+    input.orderId = orderIdOf(event);
+    input.userId = userId;
+    input.side = invalid === REJECT_BAD_FIELD ? SIDE_BUY : side!;
+    input.type = invalid === REJECT_BAD_FIELD ? TYPE_LIMIT : type!;
+    input.tif = invalid === REJECT_BAD_FIELD ? TIF_GTC : tif!;
+    input.priceTicks = priceTicks;
+    input.qtyLots = qtyLots;
+    input.invalid = invalid;
+    return input;
   }
   if (event.type === ORDER_CANCEL_REQUESTED) {
     const orderId = orderIdOf(event);
     if (event.data['symbol'] !== grid.symbol && !isLive(orderId)) return undefined;
-    return { kind: INPUT_CANCEL, ...sourceOf(event), orderId };
+    const input = slots.cancel;
+    copySource(event, input);
+    input.orderId = orderId;
+    return input;
   }
   return undefined;
 }

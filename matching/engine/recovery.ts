@@ -6,12 +6,14 @@
  * entry must reproduce exactly the outputs it recorded (compared byte for byte in WAL encoding):
  * a difference means the book or the engine is no longer deterministic, and the engine must not
  * run on — EngineInvariantBroken.
+ *
+ * Replay decodes each record into one reused input object and compares bytes, so a million
+ * entries build no per-entry objects beyond the id strings the book keeps for live orders.
  */
 import { join } from 'node:path';
-import { comparePositions } from '../../eventstore/port.js';
 import type { OrderBook } from '../book/types.js';
 import { listSnapshots, readSnapshot } from '../snapshot/store.js';
-import { ByteWriter, decodeEntry, encodeOutputs } from '../wal/codec.js';
+import { ByteWriter, decodeEntry, decodeOutputs } from '../wal/codec.js';
 import { scanWal, WalCorrupted, type TornTail } from '../wal/reader.js';
 import { EngineCore, EngineInvariantBroken } from './core.js';
 import type { WalEntry } from './types.js';
@@ -73,6 +75,11 @@ export async function recoverEngine(options: RecoveryOptions): Promise<Recovered
   let replayedEntries = 0;
   const recovering = core;
 
+  // the last replayed entry's source position, as bytes in its segment buffer
+  let positionBuf: Buffer = Buffer.from(core.lastSourcePosition, 'latin1');
+  let positionStart = 0;
+  let positionLength = positionBuf.length;
+
   const scan = await scanWal(walDirOf(options.dir), { fromSeq: Math.min(replayFrom, collectFrom), repair: options.repair ?? true, withSource: false }, (view, buf, payloadStart, payloadEnd) => {
     if (view.entrySeq >= collectFrom) collected.push(decodeEntry(buf, payloadStart, payloadEnd));
     if (view.entrySeq < replayFrom) return;
@@ -80,23 +87,53 @@ export async function recoverEngine(options: RecoveryOptions): Promise<Recovered
     if (view.expectedMarketRevision !== recovering.marketRevision) {
       throw new EngineInvariantBroken(`entry ${view.entrySeq} expects market revision ${view.expectedMarketRevision}, replay is at ${recovering.marketRevision}`);
     }
-    if (recovering.lastEntrySeq > 0 && comparePositions(view.input.sourcePosition, recovering.lastSourcePosition) <= 0) {
-      throw new EngineInvariantBroken(`entry ${view.entrySeq} source position ${view.input.sourcePosition} does not follow ${recovering.lastSourcePosition}`);
+    if (recovering.lastEntrySeq > 0 && !positionAfter(buf, view.positionStart, view.positionLength, positionBuf, positionStart, positionLength)) {
+      const position = buf.toString('latin1', view.positionStart, view.positionStart + view.positionLength);
+      const previous = positionBuf.toString('latin1', positionStart, positionStart + positionLength);
+      throw new EngineInvariantBroken(`entry ${view.entrySeq} source position ${position} does not follow ${previous}`);
     }
-    const entry = recovering.step(view.input);
+    positionBuf = buf;
+    positionStart = view.positionStart;
+    positionLength = view.positionLength;
     scratch.reset();
-    encodeOutputs(scratch, entry.outputs);
-    if (scratch.length !== view.outputsEnd - view.outputsStart
-        || scratch.buf.compare(buf, view.outputsStart, view.outputsEnd, 0, scratch.length) !== 0) {
-      const recorded = decodeEntry(buf, payloadStart, payloadEnd).outputs;
-      throw new EngineInvariantBroken(`replay of entry ${view.entrySeq} gave ${JSON.stringify(entry.outputs)}, the WAL recorded ${JSON.stringify(recorded)}`);
+    recovering.replay(view.input, scratch);
+    if (!sameBytes(scratch.buf, 0, scratch.length, buf, view.outputsStart, view.outputsEnd)) {
+      const replayed = decodeOutputs(scratch.buf, 0, scratch.length);
+      const recorded = decodeOutputs(buf, view.outputsStart, view.outputsEnd);
+      throw new EngineInvariantBroken(`replay of entry ${view.entrySeq} gave ${JSON.stringify(replayed)}, the WAL recorded ${JSON.stringify(recorded)}`);
     }
     replayedEntries += 1;
   });
+  if (replayedEntries > 0) core.lastSourcePosition = positionBuf.toString('utf8', positionStart, positionStart + positionLength);
   if (scan.lastEntrySeq < core.lastEntrySeq) {
     throw new WalCorrupted(`snapshot is at entry ${core.lastEntrySeq} but the WAL ends at ${scan.lastEntrySeq}: committed entries are missing`);
   }
   const report: RecoveryReport = { snapshotSeq, rejectedSnapshots, replayedEntries, lastEntrySeq: core.lastEntrySeq, walSegments: scan.segments };
   if (scan.truncated) report.truncated = scan.truncated;
   return { core, report, collected };
+}
+
+/** positionAfter for positions as bytes (canonical decimals are ASCII digits). */
+function positionAfter(a: Buffer, aStart: number, aLength: number, b: Buffer, bStart: number, bLength: number): boolean {
+  if (aLength !== bLength) return aLength > bLength;
+  for (let i = 0; i < aLength; i++) {
+    const d = a[aStart + i]! - b[bStart + i]!;
+    if (d !== 0) return d > 0;
+  }
+  return false;
+}
+
+/**
+ * comparePositions(a, b) > 0 without BigInt, for per-input checks: positions are canonical decimal
+ * integer strings (port.ts), so the longer one is larger and equal lengths compare as text.
+ */
+export function isAfter(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
+}
+
+/** Outputs blocks are tens of bytes: a loop beats a native compare call. */
+function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
 }

@@ -6,7 +6,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkFrame, decodeEntryView, WalFormatError, type EntryView } from './codec.js';
+import { DECODE_ALL, DECODE_LAYOUT, DECODE_MATCHING, EntryDecoder, FRAME_HEADER_BYTES, frameEnd, frameProblem, WalFormatError, type EntryView } from './codec.js';
 import { listSegments } from './segments.js';
 
 export class WalCorrupted extends Error {
@@ -31,7 +31,8 @@ export interface WalScanReport {
 
 /**
  * Called for each intact entry with seq ≥ fromSeq, in order. The buffer is the segment's; the
- * payload is buf[payloadStart, payloadEnd).
+ * payload is buf[payloadStart, payloadEnd). The view and its input are one object reused for every
+ * entry: read them during the call, never keep them.
  */
 export type EntryVisitor = (view: EntryView, buf: Buffer, payloadStart: number, payloadEnd: number) => void;
 
@@ -47,6 +48,8 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
   const segments = await listSegments(walDir);
   const report: WalScanReport = { segments: segments.length, entriesVisited: 0, lastEntrySeq: 0 };
   let expectedSeq = 0;
+  const decoder = new EntryDecoder();
+  const depth = (options.withSource ?? true) ? DECODE_ALL : DECODE_MATCHING;
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s]!;
     const next = segments[s + 1];
@@ -64,28 +67,30 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
     let offset = 0;
     let seq = segment.firstSeq;
     while (offset < buf.length) {
-      const frame = checkFrame(buf, offset, buf.length);
-      if (!frame.ok) {
-        if (!isLast) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: ${frame.reason} in a sealed segment`);
-        report.truncated = { segment: basename(segment.path), atByte: offset, droppedBytes: buf.length - offset, reason: frame.reason };
+      const payloadEnd = frameEnd(buf, offset, buf.length);
+      if (payloadEnd < 0) {
+        const reason = frameProblem(buf, offset, buf.length);
+        if (!isLast) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: ${reason} in a sealed segment`);
+        report.truncated = { segment: basename(segment.path), atByte: offset, droppedBytes: buf.length - offset, reason };
         if (options.repair) await truncateFile(segment.path, offset);
         break;
       }
-      let view: EntryView;
+      const payloadStart = offset + FRAME_HEADER_BYTES;
+      const wanted = seq >= options.fromSeq;
       try {
-        view = decodeEntryView(buf, frame.payloadStart, frame.payloadEnd, options.withSource ?? true);
+        decoder.read(buf, payloadStart, payloadEnd, wanted ? depth : DECODE_LAYOUT);
       } catch (error) {
         if (error instanceof WalFormatError) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: intact frame with invalid content: ${error.message}`);
         throw error;
       }
-      if (view.entrySeq !== seq) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: entry ${view.entrySeq}, expected ${seq}`);
-      if (seq >= options.fromSeq) {
-        visit(view, buf, frame.payloadStart, frame.payloadEnd);
+      if (decoder.entrySeq !== seq) throw new WalCorrupted(`${basename(segment.path)} byte ${offset}: entry ${decoder.entrySeq}, expected ${seq}`);
+      if (wanted) {
+        visit(decoder, buf, payloadStart, payloadEnd);
         report.entriesVisited += 1;
       }
       report.lastEntrySeq = seq;
       seq += 1;
-      offset = frame.payloadEnd;
+      offset = payloadEnd;
     }
     expectedSeq = seq;
   }

@@ -23,9 +23,16 @@ export interface WalWriterOptions {
   /** false only for tests that measure the rest; durability needs true */
   fsync?: boolean;
   segmentBytes?: number;
-  /** called after each sync with the last committed entry */
-  onCommit?: (durableSeq: number) => void;
+  /** called after each sync; see CommitListener */
+  onCommit?: CommitListener;
 }
+
+/**
+ * Told after each sync: the last committed entry, the source position of that entry, and the
+ * batch's records. `records` is the writer's buffer, reused once the call returns: decode what is
+ * needed during the call, never keep it.
+ */
+export type CommitListener = (durableSeq: number, lastSourcePosition: string, records: Buffer) => void;
 
 interface Waiter {
   seq: number;
@@ -38,6 +45,7 @@ export class WalWriter {
   private spare = new ByteWriter(1 << 20);
   private batchLastSeq = 0;
   private batchFirstSeq = 0;
+  private batchLastPosition = '';
   private syncing = false;
   private scheduled = false;
   private failure: Error | null = null;
@@ -56,7 +64,7 @@ export class WalWriter {
     lastSeq: number,
     private readonly fsync: boolean,
     private readonly segmentBytes: number,
-    private readonly onCommit: ((durableSeq: number) => void) | undefined,
+    private readonly onCommit: CommitListener | undefined,
   ) {
     this.appendedSeq = lastSeq;
     this.durableSeq = lastSeq;
@@ -83,13 +91,28 @@ export class WalWriter {
 
   /** Encodes the entry into the open batch; it commits with the batch's sync. */
   append(entry: WalEntry): void {
+    encodeEntry(this.openBatch(entry.entrySeq), entry);
+    this.appended(entry.entrySeq, entry.input.sourcePosition);
+  }
+
+  /**
+   * The open batch, for writing entry `entrySeq`'s framed record straight into it (no entry
+   * object); appended() then hands it over. A writer left as it was (an abandoned record) is fine.
+   */
+  openBatch(entrySeq: number): ByteWriter {
     if (this.failure) throw this.failure;
     if (this.closed) throw new WalFailed('the WAL is closed');
-    if (entry.entrySeq !== this.appendedSeq + 1) throw new WalFailed(`entry ${entry.entrySeq} appended after ${this.appendedSeq}`);
-    if (this.batch.length === 0) this.batchFirstSeq = entry.entrySeq;
-    encodeEntry(this.batch, entry);
-    this.appendedSeq = entry.entrySeq;
-    this.batchLastSeq = entry.entrySeq;
+    if (entrySeq !== this.appendedSeq + 1) throw new WalFailed(`entry ${entrySeq} appended after ${this.appendedSeq}`);
+    return this.batch;
+  }
+
+  /** Entry `entrySeq` (from `sourcePosition`) is in the open batch: it commits with the batch's sync. */
+  appended(entrySeq: number, sourcePosition: string): void {
+    if (entrySeq !== this.appendedSeq + 1) throw new WalFailed(`entry ${entrySeq} appended after ${this.appendedSeq}`);
+    if (this.batchFirstSeq === 0) this.batchFirstSeq = entrySeq;
+    this.appendedSeq = entrySeq;
+    this.batchLastSeq = entrySeq;
+    this.batchLastPosition = sourcePosition;
     this.schedule();
   }
 
@@ -127,8 +150,10 @@ export class WalWriter {
         const full = this.batch;
         const lastSeq = this.batchLastSeq;
         const firstSeq = this.batchFirstSeq;
+        const lastPosition = this.batchLastPosition;
         this.batch = this.spare;
         this.batch.reset();
+        this.batchFirstSeq = 0;
         try {
           if (this.segmentSize >= this.segmentBytes) await this.rotate(firstSeq);
           await this.writeAll(full.buf, full.length);
@@ -139,10 +164,14 @@ export class WalWriter {
         }
         this.segmentSize += full.length;
         this.syncCount += 1;
-        this.spare = full;
         this.durableSeq = lastSeq;
         this.release();
-        this.onCommit?.(lastSeq);
+        // `full` becomes the spare only after the listener: it reads the records from it
+        try {
+          this.onCommit?.(lastSeq, lastPosition, full.buf.subarray(0, full.length));
+        } finally {
+          this.spare = full;
+        }
       }
     } finally {
       this.syncing = false;
