@@ -13,7 +13,7 @@ import type { OrderState, PlaceOrderInput } from '../domain/order/types.js';
 import { INSURANCE_USER_ID, positionDecider } from '../domain/position/index.js';
 import { DomainError, badInput, idempotencyKeyReused } from '../domain/shared/errors.js';
 import type { TransferKind, TransferRecordedData } from '../domain/workflows/transfer.js';
-import { loadAggregate, type Evolver } from './aggregates/load.js';
+import { asDecided, loadAggregate, type Evolver } from './aggregates/load.js';
 import type { SnapshotStore } from './aggregates/snapshots.js';
 import type { InstrumentDirectory } from './instruments.js';
 
@@ -230,7 +230,7 @@ export class Exchange {
 
   /** a repeat: the same payload answers the same order, another one IDEMPOTENCY_KEY_REUSED */
   private samePlacement(first: RecordedEvent, command: unknown, orderId: string, clientOrderId: string): Appended & { orderId: string; clientOrderId: string } {
-    const state = orderDeciderForWorkflows.evolve(orderDeciderForWorkflows.initialState(), first);
+    const state = orderDeciderForWorkflows.evolve(orderDeciderForWorkflows.initialState(), asDecided(first));
     orderDeciderForWorkflows.decide(command as never, state);
     return { orderId, clientOrderId, position: first.position };
   }

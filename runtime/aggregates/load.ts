@@ -38,9 +38,17 @@ export async function loadAggregate<S>(store: EventStore, stream: string, evolve
     }
     for (const event of page) {
       if (event.revision !== revision + 1) throw new Error(`${stream}: expected revision ${revision + 1}, read ${event.revision}`);
-      state = evolver.evolve(state, event);
+      state = evolver.evolve(state, asDecided(event));
       revision = event.revision;
     }
     if (page.length < PAGE) return { state, revision };
   }
+}
+
+/**
+ * A recorded event as its decider emitted it: type, idempotency key (kept in the metadata) and
+ * data. Some evolve functions remember keys, so folding a stored event must give them the key.
+ */
+export function asDecided(event: RecordedEvent): { type: string; key: string; data: Record<string, unknown> } {
+  return { type: event.type, key: String(event.metadata.idempotencyKey ?? ''), data: event.data };
 }

@@ -200,8 +200,7 @@ async function onOrderPlaced(ctx: Ctx, placed: OrderPlacedData): Promise<void> {
  */
 async function earlierFreezeFailure(ctx: Ctx, aStream: string, orderId: string): Promise<RejectReason | undefined> {
   if (ctx.state<AccountState>(aStream, account).openOrders[orderId]) return undefined;
-  const recent = await ctx.readBack(aStream, READ_BACK_EVENTS);
-  const failed = recent.find((e) => e.type === 'FundsFreezeFailed' && e.data['orderId'] === orderId);
+  const [failed] = await ctx.findBack(aStream, (e) => e.type === 'FundsFreezeFailed' && e.data['orderId'] === orderId, () => false);
   if (!failed) throw new DomainInvariantError(`order ${orderId}: the account neither froze nor refused its funds`);
   return failed.data['reason'] as RejectReason;
 }
@@ -252,9 +251,13 @@ async function settleLeg(ctx: Ctx, trade: TradeExecutedData, leg: Leg, instrumen
     // the position settled this leg before: finish what a crash may have left undone
     const accountBehind = insured || (ctx.state<AccountState>(aStream, account).settled[trade.symbol]?.seq ?? -1) < trade.seq;
     if (!accountBehind && orderHasFill) return endIfDone(ctx, leg, trade.symbol);
-    events = legEventsOf(recordedAsDomain(await ctx.readBack(pStream, READ_BACK_EVENTS)), trade.tradeId) as unknown as PositionEvent[];
+    // the position's legs are in seq order: what precedes this leg ends the search. The
+    // insurance fund forgets old keys, so for it only a recent leg (what a crash leaves) counts.
+    const found = insured
+      ? (await ctx.readBack(pStream, READ_BACK_EVENTS)).filter((e) => e.data['tradeId'] === trade.tradeId)
+      : await ctx.findBack(pStream, (e) => e.data['tradeId'] === trade.tradeId, (e) => typeof e.data['seq'] === 'number' && (e.data['seq'] as number) < trade.seq);
+    events = legEventsOf(recordedAsDomain(found), trade.tradeId) as unknown as PositionEvent[];
     if (events.length === 0) {
-      // older than what a crash can leave behind: everything after it was completed
       if (insured) return endIfDone(ctx, leg, trade.symbol);
       throw new DomainInvariantError(`leg ${trade.tradeId} of ${leg.orderId}: settled by the position, missing downstream and not found in its recent events`);
     }
@@ -310,8 +313,8 @@ async function releaseLocks(ctx: Ctx, userId: string, symbol: string, orderId: s
     const [event] = ctx.decide<PositionEvent>(pStream, position, { type: 'EndOrder', userId, instrument, orderId });
     if (event?.type === 'OrderLocksReleased') released = event.data;
   } else if (!insured && ctx.state<AccountState>(aStream, account).openOrders[orderId]) {
-    const recent = await ctx.readBack(pStream, READ_BACK_EVENTS);
-    const event = recent.find((e) => e.type === 'OrderLocksReleased' && e.data['orderId'] === orderId);
+    // the order's own reservation ends the search: its release comes after it
+    const [event] = await ctx.findBack(pStream, (e) => e.type === 'OrderLocksReleased' && e.data['orderId'] === orderId, (e) => e.type === 'PositionReserved' && e.data['orderId'] === orderId);
     if (!event) throw new DomainInvariantError(`order ${orderId} holds funds at the account but its position released nothing recently`);
     released = event.data as { unfreezeMargin: string; unfreezeFee: string };
   }

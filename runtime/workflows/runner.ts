@@ -1,7 +1,7 @@
 import { causedBy, toEventData, type DomainEvent } from '../../eventstore/envelope.js';
 import { StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
 import { NO_STREAM, START_POSITION, comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
-import { loadAggregate } from '../aggregates/load.js';
+import { asDecided, loadAggregate } from '../aggregates/load.js';
 import type { SnapshotStore } from '../aggregates/snapshots.js';
 import { Gate, whenAll } from './gate.js';
 import type { RunnerStateStore } from './stateStore.js';
@@ -25,6 +25,11 @@ export interface StepContext<M> {
   decide<E extends DomainEvent<string, any>>(stream: string, kind: AggregateKind, command: unknown): E[];
   /** the newest events of a stream, once this runner's own appends to it are durable */
   readBack(stream: string, maxCount: number): Promise<RecordedEvent[]>;
+  /**
+   * Pages backwards through a stream (once this runner's appends to it are durable) and returns
+   * the events that `match`, newest first, stopping at the first event that `ends` the search.
+   */
+  findBack(stream: string, match: (event: RecordedEvent) => boolean, ends: (event: RecordedEvent) => boolean): Promise<RecordedEvent[]>;
 }
 
 export interface WorkflowHandler<M> {
@@ -279,6 +284,27 @@ export class WorkflowRunner<M> {
           throw error;
         }
       },
+      findBack: async (stream, match, ends) => {
+        await whenAll(this.slots.get(stream) ? [this.slots.get(stream)!.durable] : []);
+        const found: RecordedEvent[] = [];
+        let from: number | 'end' = 'end';
+        for (;;) {
+          let page: RecordedEvent[];
+          try {
+            page = await this.options.store.readStream(stream, { direction: 'backwards', fromRevision: from, maxCount: 256 });
+          } catch (error) {
+            if (error instanceof StreamNotFound) return found;
+            throw error;
+          }
+          for (const event of page) {
+            if (ends(event)) return found;
+            if (match(event)) found.push(event);
+          }
+          const last = page.at(-1);
+          if (page.length < 256 || !last || last.revision === 0) return found;
+          from = last.revision - 1;
+        }
+      },
     };
     try {
       await this.options.handler.handle(context);
@@ -296,7 +322,7 @@ export class WorkflowRunner<M> {
     const cached = this.cache.get(event.stream);
     if (!cached) return;
     if (event.revision === cached.revision + 1) {
-      cached.state = cached.kind.evolve(cached.state, event);
+      cached.state = cached.kind.evolve(cached.state, asDecided(event));
       cached.revision = event.revision;
     } else if (event.revision > cached.revision + 1) {
       this.cache.delete(event.stream);
@@ -391,7 +417,8 @@ export class WorkflowRunner<M> {
       this.failure = error;
       void this.subscription?.close();
     }
-    tracked.remaining -= 1;
+    // `tracked.remaining` stays up: the safe position must never pass an event whose append
+    // failed — the restart resumes before it and decides it again
     this.outstanding -= 1;
     const waiters = this.outstandingWaiters;
     this.outstandingWaiters = [];
@@ -418,7 +445,7 @@ export class WorkflowRunner<M> {
 
   private advance(): void {
     let moved = false;
-    while (this.queueHead < this.queue.length) {
+    while (!this.failure && this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead]!;
       if (!head.done || head.remaining > 0) break;
       this.safe = { position: head.position, memory: head.memory! };
