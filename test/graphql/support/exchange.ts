@@ -150,9 +150,9 @@ export async function startTestExchange(cleanup: (fn: () => Promise<void>) => vo
     async waitIdle(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (let delayMs = 2; ; delayMs = Math.min(delayMs * 2, 50)) {
-        const result = await request<{ system: { idle: boolean } }>('{ system { idle } }');
+        const result = await request<{ system: { idle: boolean } }>('{ system { idle headPosition consumers { name processedPosition busy error } } }');
         if (result.data?.system.idle) return;
-        if (Date.now() > deadline) throw new Error(`system not idle after ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`system not idle after ${timeoutMs} ms: ${JSON.stringify(result)}`);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     },
