@@ -73,43 +73,53 @@ export function checkFrame(buffer: Buffer, offset: number): FrameCheck {
   return { ok: true, bodyLength };
 }
 
-interface BodyLayout extends RecordHead {
-  metadataStart: number;
-  dataStart: number;
-  end: number;
-}
-
-function layout(frame: Buffer, frameOffset: number, frameLength: number): BodyLayout {
-  let at = frameOffset + FRAME_HEADER_BYTES + 2;
-  const streamBytes = frame.readUInt16LE(at);
-  const idBytes = frame.readUInt16LE(at + 2);
-  const typeBytes = frame.readUInt16LE(at + 4);
-  const revision = frame.readUInt32LE(at + 6);
-  const createdMs = frame.readDoubleLE(at + 10);
-  const metadataBytes = frame.readUInt32LE(at + 18);
-  at += 22;
-  const stream = frame.toString('utf8', at, (at += streamBytes));
-  const id = frame.toString('utf8', at, (at += idBytes));
-  const type = frame.toString('utf8', at, (at += typeBytes));
-  return { stream, id, type, revision, createdMs, metadataStart: at, dataStart: at + metadataBytes, end: frameOffset + frameLength };
-}
+/** Byte offset of the stream name in the frame at `frameOffset` (the body's fixed part comes first). */
+const STRINGS_AT = FRAME_HEADER_BYTES + BODY_FIXED_BYTES;
 
 /** The indexing fields of the frame at `frameOffset`, without parsing its JSON. */
-export function decodeHead(frame: Buffer, frameOffset: number, frameLength: number): RecordHead {
-  const { stream, id, type, revision, createdMs } = layout(frame, frameOffset, frameLength);
-  return { stream, id, type, revision, createdMs };
+export function decodeHead(frame: Buffer, frameOffset: number, _frameLength: number): RecordHead {
+  const at = frameOffset + FRAME_HEADER_BYTES;
+  const streamEnd = frameOffset + STRINGS_AT + frame.readUInt16LE(at + 2);
+  const idEnd = streamEnd + frame.readUInt16LE(at + 4);
+  const typeEnd = idEnd + frame.readUInt16LE(at + 6);
+  return {
+    stream: frame.toString('utf8', frameOffset + STRINGS_AT, streamEnd),
+    id: frame.toString('utf8', streamEnd, idEnd),
+    type: frame.toString('utf8', idEnd, typeEnd),
+    revision: frame.readUInt32LE(at + 8),
+    createdMs: frame.readDoubleLE(at + 12),
+  };
 }
 
-export function decodeEvent(frame: Buffer, frameOffset: number, frameLength: number, position: string): RecordedEvent {
-  const l = layout(frame, frameOffset, frameLength);
+/*
+ * Events of one append share their commit time, so a full read would format the same instant
+ * many times in a row: the last one is remembered (a replay reads millions of events).
+ */
+let lastCreatedMs = Number.NaN;
+let lastCreatedIso = '';
+
+function isoOf(ms: number): string {
+  if (ms !== lastCreatedMs) {
+    lastCreatedIso = new Date(ms).toISOString();
+    lastCreatedMs = ms;
+  }
+  return lastCreatedIso;
+}
+
+/** The whole event; `head`, when the caller decoded it already (to filter), is not decoded twice. */
+export function decodeEvent(frame: Buffer, frameOffset: number, frameLength: number, position: string, head?: RecordHead): RecordedEvent {
+  const at = frameOffset + FRAME_HEADER_BYTES;
+  const metadataStart = frameOffset + STRINGS_AT + frame.readUInt16LE(at + 2) + frame.readUInt16LE(at + 4) + frame.readUInt16LE(at + 6);
+  const dataStart = metadataStart + frame.readUInt32LE(at + 20);
+  const h = head ?? decodeHead(frame, frameOffset, frameLength);
   return {
-    id: l.id,
-    type: l.type,
-    stream: l.stream,
-    revision: l.revision,
+    id: h.id,
+    type: h.type,
+    stream: h.stream,
+    revision: h.revision,
     position,
-    data: JSON.parse(frame.toString('utf8', l.dataStart, l.end)) as Record<string, unknown>,
-    metadata: JSON.parse(frame.toString('utf8', l.metadataStart, l.dataStart)) as RecordedEvent['metadata'],
-    created: new Date(l.createdMs).toISOString(),
+    data: JSON.parse(frame.toString('utf8', dataStart, frameOffset + frameLength)) as Record<string, unknown>,
+    metadata: JSON.parse(frame.toString('utf8', metadataStart, dataStart)) as RecordedEvent['metadata'],
+    created: isoOf(h.createdMs),
   };
 }

@@ -14,7 +14,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../port.js';
-import { decodeEvent, decodeHead, encodeRecord } from './codec.js';
+import { decodeEvent, decodeHead, encodeRecord, type RecordHead } from './codec.js';
 import { OffsetList } from './offsetList.js';
 import type { LogStorage } from './storage.js';
 import { LogSubscription, matches, type LogRecord, type SubscriptionSource } from './subscription.js';
@@ -65,6 +65,31 @@ function newBatch(): Batch {
 /** Catch-up pages: bounded in records and bytes. */
 const PAGE_RECORDS = 512;
 const PAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A durable record of a page read: the head is decoded only when a filter asks for it, and the
+ * event at most once, reusing the head's strings (a replay decodes millions of these).
+ */
+class FrameRecord implements LogRecord {
+  private decodedHead: RecordHead | undefined;
+  private decoded: RecordedEvent | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly position: Position,
+    private readonly buffer: Buffer,
+    private readonly frameOffset: number,
+    private readonly frameLength: number,
+  ) {}
+
+  get head(): RecordHead {
+    return (this.decodedHead ??= decodeHead(this.buffer, this.frameOffset, this.frameLength));
+  }
+
+  event(): RecordedEvent {
+    return (this.decoded ??= decodeEvent(this.buffer, this.frameOffset, this.frameLength, this.position, this.decodedHead));
+  }
+}
 
 function parsePosition(position: Position): number {
   if (typeof position !== 'string' || !/^\d{1,16}$/.test(position)) throw new InvalidEventData(`invalid position ${JSON.stringify(position)}`);
@@ -313,14 +338,7 @@ export class LogStore implements EventStore, SubscriptionSource {
   }
 
   private toLogRecord(index: number, buffer: Buffer, frameOffset: number, frameLength: number): LogRecord {
-    const position = this.positionOf(index);
-    let decoded: RecordedEvent | undefined;
-    return {
-      index,
-      head: decodeHead(buffer, frameOffset, frameLength),
-      position,
-      event: () => (decoded ??= decodeEvent(buffer, frameOffset, frameLength, position)),
-    };
+    return new FrameRecord(index, this.positionOf(index), buffer, frameOffset, frameLength);
   }
 
   private pendingToLogRecord(record: PendingRecord): LogRecord {
@@ -445,7 +463,7 @@ export class LogStore implements EventStore, SubscriptionSource {
             const pageStart = page[0]!.index;
             for (let i = page.length - 1; i >= 0 && remaining > 0; i--) {
               const record = page[i]!;
-              if (!matches(options.filter, record.head)) continue;
+              if (options.filter && !matches(options.filter, record.head)) continue;
               remaining -= 1;
               yield record.event();
             }
@@ -458,7 +476,7 @@ export class LogStore implements EventStore, SubscriptionSource {
           const page = await self.readPage(next, end);
           for (const record of page) {
             if (remaining <= 0) break;
-            if (!matches(options.filter, record.head)) continue;
+            if (options.filter && !matches(options.filter, record.head)) continue;
             remaining -= 1;
             yield record.event();
           }

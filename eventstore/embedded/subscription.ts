@@ -29,7 +29,13 @@ export const LIVE_BUFFER_LIMIT = 4096;
 export function matches(filter: EventFilter | undefined, head: RecordHead): boolean {
   if (!filter) return true;
   if (filter.eventTypes && !filter.eventTypes.includes(head.type)) return false;
-  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => head.stream.startsWith(p))) return false;
+  const prefixes = filter.streamPrefixes;
+  if (prefixes) {
+    // a plain loop: this runs for every record of every filtered subscription
+    const stream = head.stream;
+    for (let i = 0; i < prefixes.length; i++) if (stream.startsWith(prefixes[i]!)) return true;
+    return false;
+  }
   return true;
 }
 
@@ -107,7 +113,7 @@ export class LogSubscription implements AllSubscription, AsyncIterator<Subscript
     let skippedLast = false;
     for (const record of records) {
       if (record.index < this.nextIndex) continue;
-      if (matches(this.filter, record.head)) {
+      if (!this.filtered || matches(this.filter, record.head)) {
         this.buffer.push({ kind: 'event', event: record.event() });
         skippedLast = false;
       } else skippedLast = true;
@@ -138,7 +144,7 @@ export class LogSubscription implements AllSubscription, AsyncIterator<Subscript
     if (this.closed || page.length === 0) return;
     let skippedLast = false;
     for (const record of page) {
-      if (matches(this.filter, record.head)) {
+      if (!this.filtered || matches(this.filter, record.head)) {
         this.buffer.push({ kind: 'event', event: record.event() });
         skippedLast = false;
       } else skippedLast = true;

@@ -11,6 +11,9 @@ import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBa
 import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
 import { SortedSet } from './sortedSet.js';
 
+/** the type rule of every op, looked up once per op rather than built per call */
+const TYPE_RULES = Object.fromEntries((['set', 'hset', 'hdel', 'del', 'zadd', 'zrem', 'ztrim', 'sadd', 'srem'] as const).map((op) => [op, typeRule(op)])) as Record<WriteOp['op'], ReturnType<typeof typeRule>>;
+
 type Value =
   | { type: 'string'; value: string }
   | { type: 'hash'; fields: Map<string, string> }
@@ -35,9 +38,15 @@ export class MemoryReadStore implements ReadStore {
     if (stored !== null && !positionIsBefore(stored, position)) return { applied: false, checkpoint: stored };
     if (expected !== undefined && stored !== expected) return { applied: false, checkpoint: stored ?? '0' };
     const prefix = versionPrefix(projection, version);
-    const live = ops.filter((op) => !isEmptyOp(op));
-    this.checkTypes(prefix, live);
-    for (const op of live) this.applyOp(prefix + op.key, op);
+    const live: WriteOp[] = [];
+    const fullKeys: string[] = [];
+    for (const op of ops) {
+      if (isEmptyOp(op)) continue;
+      live.push(op);
+      fullKeys.push(prefix + op.key);
+    }
+    this.checkTypes(fullKeys, live);
+    for (let i = 0; i < live.length; i++) this.applyOp(fullKeys[i]!, live[i]!);
     this.keys.set(cpKey, { type: 'string', value: position });
     return { applied: true, checkpoint: position };
   }
@@ -138,14 +147,17 @@ export class MemoryReadStore implements ReadStore {
   }
 
   /** the same pass as the Lua script: every op's type need against the tracked type */
-  private checkTypes(prefix: string, ops: readonly WriteOp[]): void {
+  private checkTypes(fullKeys: readonly string[], ops: readonly WriteOp[]): void {
+    // only keys whose type an earlier op of the batch changed need tracking; the rest hold what the store holds
     const tracked = new Map<string, KeyType>();
-    for (const op of ops) {
-      const fullKey = prefix + op.key;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const fullKey = fullKeys[i]!;
       const holds = tracked.get(fullKey) ?? this.keys.get(fullKey)?.type ?? 'none';
-      const rule = typeRule(op.op);
+      const rule = TYPE_RULES[op.op];
       if (rule.needs !== null && holds !== 'none' && holds !== rule.needs) throw new ReadStoreWrongType(op.key, holds, op.op);
-      tracked.set(fullKey, rule.leaves === 'same' ? holds : rule.leaves);
+      const leaves = rule.leaves === 'same' ? holds : rule.leaves;
+      if (leaves !== holds) tracked.set(fullKey, leaves);
     }
   }
 
@@ -159,7 +171,7 @@ export class MemoryReadStore implements ReadStore {
         return;
       case 'hset': {
         const fields = this.container(fullKey, 'hash', () => ({ type: 'hash', fields: new Map() })).fields;
-        for (const [field, value] of Object.entries(op.fields)) fields.set(field, value);
+        for (const field in op.fields) if (Object.hasOwn(op.fields, field)) fields.set(field, op.fields[field]!);
         return;
       }
       case 'hdel': {

@@ -30,52 +30,68 @@ function assertString(value: unknown, what: string): asserts value is string {
   if (value.length > MAX_VALUE_LENGTH) throw new InvalidWriteOp(`${what} is longer than ${MAX_VALUE_LENGTH}`);
 }
 
-function assertStrings(values: unknown, what: string): void {
-  if (!Array.isArray(values)) throw new InvalidWriteOp(`${what} must be an array`);
-  values.forEach((value, i) => assertString(value, `${what}[${i}]`));
+function assertStrings(values: unknown, op: WriteOp, index: number, what: string): void {
+  if (!Array.isArray(values)) throw new InvalidWriteOp(`${where(op, index)} ${what} must be an array`);
+  for (let i = 0; i < values.length; i++) {
+    const value: unknown = values[i];
+    if (typeof value !== 'string' || value.length > MAX_VALUE_LENGTH) assertString(value, `${where(op, index)} ${what}[${i}]`);
+  }
 }
 
 export function assertValidBatch(ops: WriteBatch): void {
   if (!Array.isArray(ops)) throw new InvalidWriteOp('a batch is an array of write ops');
   if (ops.length > MAX_OPS_PER_BATCH) throw new InvalidWriteOp(`a batch holds at most ${MAX_OPS_PER_BATCH} ops, got ${ops.length}`);
-  ops.forEach((op, i) => assertValidOp(op, i));
+  for (let i = 0; i < ops.length; i++) assertValidOp(ops[i]!, i);
+}
+
+/** names the op in an error; built only when one is thrown (every op of a replay passes here) */
+function where(op: WriteOp, index: number): string {
+  return `op ${index} (${String((op as { op?: unknown }).op)})`;
 }
 
 function assertValidOp(op: WriteOp, index: number): void {
-  const at = `op ${index} (${String((op as { op?: unknown }).op)})`;
-  if (typeof op !== 'object' || op === null) throw new InvalidWriteOp(`${at}: not an object`);
+  if (typeof op !== 'object' || op === null) throw new InvalidWriteOp(`${where(op, index)}: not an object`);
   assertLogicalKey(op.key);
   switch (op.op) {
     case 'set':
-      assertString(op.value, `${at} value`);
+      if (typeof op.value !== 'string' || op.value.length > MAX_VALUE_LENGTH) assertString(op.value, `${where(op, index)} value`);
       return;
-    case 'hset':
-      if (typeof op.fields !== 'object' || op.fields === null || Array.isArray(op.fields)) throw new InvalidWriteOp(`${at}: fields must be an object`);
-      for (const [field, value] of Object.entries(op.fields)) assertString(value, `${at} field ${field}`);
+    case 'hset': {
+      const fields = op.fields;
+      if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new InvalidWriteOp(`${where(op, index)}: fields must be an object`);
+      for (const field in fields) {
+        if (!Object.hasOwn(fields, field)) continue;
+        const value = fields[field];
+        if (typeof value !== 'string' || value.length > MAX_VALUE_LENGTH) assertString(value, `${where(op, index)} field ${field}`);
+      }
       return;
+    }
     case 'hdel':
-      assertStrings(op.fields, `${at} fields`);
+      assertStrings(op.fields, op, index, 'fields');
       return;
     case 'del':
       return;
-    case 'zadd':
-      if (!Array.isArray(op.entries)) throw new InvalidWriteOp(`${at}: entries must be an array`);
-      op.entries.forEach((entry, i) => {
+    case 'zadd': {
+      const entries = op.entries;
+      if (!Array.isArray(entries)) throw new InvalidWriteOp(`${where(op, index)}: entries must be an array`);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
         // doubles beyond 2^53 would round differently in Lua, JS and Redis
-        if (!Number.isSafeInteger(entry.score)) throw new InvalidWriteOp(`${at} entries[${i}]: score must be a safe integer, got ${String(entry.score)}`);
-        assertString(entry.member, `${at} entries[${i}].member`);
-      });
+        if (!Number.isSafeInteger(entry.score)) throw new InvalidWriteOp(`${where(op, index)} entries[${i}]: score must be a safe integer, got ${String(entry.score)}`);
+        if (typeof entry.member !== 'string' || entry.member.length > MAX_VALUE_LENGTH) assertString(entry.member, `${where(op, index)} entries[${i}].member`);
+      }
       return;
+    }
     case 'zrem':
     case 'sadd':
     case 'srem':
-      assertStrings(op.members, `${at} members`);
+      assertStrings(op.members, op, index, 'members');
       return;
     case 'ztrim':
-      if (!Number.isSafeInteger(op.keepNewest) || op.keepNewest < 0) throw new InvalidWriteOp(`${at}: keepNewest must be a non-negative integer`);
+      if (!Number.isSafeInteger(op.keepNewest) || op.keepNewest < 0) throw new InvalidWriteOp(`${where(op, index)}: keepNewest must be a non-negative integer`);
       return;
     default:
-      throw new InvalidWriteOp(`${at}: unknown op`);
+      throw new InvalidWriteOp(`${where(op, index)}: unknown op`);
   }
 }
 
@@ -83,7 +99,8 @@ function assertValidOp(op: WriteOp, index: number): void {
 export function isEmptyOp(op: WriteOp): boolean {
   switch (op.op) {
     case 'hset':
-      return Object.keys(op.fields).length === 0;
+      for (const field in op.fields) if (Object.hasOwn(op.fields, field)) return false;
+      return true;
     case 'hdel':
       return op.fields.length === 0;
     case 'zadd':

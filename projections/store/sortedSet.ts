@@ -26,7 +26,11 @@ export class SortedSet {
     const old = this.scores.get(member);
     if (old === score) return;
     if (old !== undefined) this.entries.splice(this.indexOf({ score: old, member }), 1);
-    this.entries.splice(this.lowerBound({ score, member }), 0, { score, member });
+    const entry = { score, member };
+    const last = this.entries[this.entries.length - 1];
+    // journals and lists grow at the newest end: append without a search
+    if (last === undefined || compareEntries(last, entry) < 0) this.entries.push(entry);
+    else this.entries.splice(this.lowerBound(entry), 0, entry);
     this.scores.set(member, score);
   }
 

@@ -17,7 +17,8 @@ export interface LogViolation {
 interface StreamTrack {
   nextRevision: number;
   /** the append the previous event belonged to (causation + time), to tell appends apart */
-  lastAppend: string;
+  lastCausation: string | undefined;
+  lastOccurredAt: string | undefined;
   appendIndex: number;
   keys: Map<string, number>;
 }
@@ -40,14 +41,17 @@ export class LogChecks {
   private readonly postings = new Map<string, { effectId: string | null; postedBy: string[] }>();
 
   apply(event: RecordedEvent): void {
-    if (this.ids.has(event.id)) this.violations.push({ rule: 'DUPLICATE_EVENT_ID', eventIds: [event.id], detail: `event id ${event.id} appears twice (${event.stream}@${event.revision})` });
+    // one hash lookup: the set grows unless the id is there already
+    const known = this.ids.size;
     this.ids.add(event.id);
-    const append = this.trackStream(event);
+    if (this.ids.size === known) this.violations.push({ rule: 'DUPLICATE_EVENT_ID', eventIds: [event.id], detail: `event id ${event.id} appears twice (${event.stream}@${event.revision})` });
+    const stream = this.trackStream(event);
     const d = event.data as Record<string, any>;
     if (event.type === 'TradeExecuted') {
       for (const party of [d.maker, d.taker]) this.leg(`${d.tradeId} ${party.orderId}`).known = true;
     } else if (LEG_EFFECTS.has(event.type)) {
       const leg = this.leg(`${d.tradeId} ${d.orderId}`);
+      const append = `${event.stream}#${stream.appendIndex}`;
       if (!leg.settlements.some((s) => s.append === append)) leg.settlements.push({ append, eventId: event.id });
       if (d.userId !== INSURANCE_USER_ID) {
         const k = `${d.userId} ${String(event.metadata.idempotencyKey)}`;
@@ -71,9 +75,10 @@ export class LogChecks {
     return leg;
   }
 
-  private trackStream(event: RecordedEvent): string {
+  /** revisions and idempotency keys of the event's stream; returns the stream's track */
+  private trackStream(event: RecordedEvent): StreamTrack {
     let s = this.streams.get(event.stream);
-    if (!s) this.streams.set(event.stream, (s = { nextRevision: 0, lastAppend: '', appendIndex: -1, keys: new Map() }));
+    if (!s) this.streams.set(event.stream, (s = { nextRevision: 0, lastCausation: undefined, lastOccurredAt: undefined, appendIndex: -1, keys: new Map() }));
     if (event.revision !== s.nextRevision) {
       this.violations.push({
         rule: 'STREAM_GAP', eventIds: [event.id],
@@ -81,9 +86,12 @@ export class LogChecks {
       });
     }
     s.nextRevision = event.revision + 1;
-    const appendId = `${String(event.metadata.$causationId)}|${String(event.metadata.occurredAt)}`;
-    if (appendId !== s.lastAppend) {
-      s.lastAppend = appendId;
+    // an append is told apart by causation + time, compared as they are (no joined string per event)
+    const causation = String(event.metadata.$causationId);
+    const occurredAt = String(event.metadata.occurredAt);
+    if (causation !== s.lastCausation || occurredAt !== s.lastOccurredAt) {
+      s.lastCausation = causation;
+      s.lastOccurredAt = occurredAt;
       s.appendIndex += 1;
     }
     const key = event.metadata.idempotencyKey;
@@ -92,9 +100,9 @@ export class LogChecks {
       if (seenIn !== undefined && seenIn !== s.appendIndex) {
         this.violations.push({ rule: 'KEY_APPLIED_TWICE', eventIds: [event.id], detail: `${event.stream}: idempotency key ${key} applied again in a later append` });
       }
-      s.keys.set(key, s.appendIndex);
+      if (seenIn !== s.appendIndex) s.keys.set(key, s.appendIndex);
     }
-    return `${event.stream}#${s.appendIndex}`;
+    return s;
   }
 
   /** rules that need the whole (quiescent) log: legs settled exactly once, postings with their legs */
