@@ -6,6 +6,7 @@ import { hashApiKey, type Caller } from './auth.js';
 import { DEFAULT_WAITS, type ApiContext, type ApiDeps, type WaitLimits } from './context.js';
 import { MASKED_MESSAGE, maskApiError } from './errors.js';
 import { useAuth } from './plugins/useAuth.js';
+import { DEFAULT_MAX_BODY_BYTES, useBodyLimit } from './plugins/useBodyLimit.js';
 import { useHealth } from './plugins/useHealth.js';
 import { DEFAULT_QUERY_LIMITS, useLimits, type QueryLimits } from './plugins/useLimits.js';
 import type { ApiPubSub } from './pubsub/port.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   production?: boolean;
   limits?: Partial<QueryLimits>;
   waits?: Partial<WaitLimits>;
+  /** the largest request body accepted (HTTP 413 above it); 64 KiB by default */
+  maxBodyBytes?: number;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, ApiContext>;
@@ -69,6 +72,7 @@ export function createApp(options: AppOptions): App {
     context: () => ({ deps }) as Partial<ApiContext> as ApiContext,
     plugins: [
       useHealth(deps.progress),
+      useBodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       useLimits({ ...DEFAULT_QUERY_LIMITS, ...options.limits }),
       useAuth({ adminKeyHash, directory }),

@@ -23,9 +23,12 @@ export const queryResolvers = {
       await requireSymbol(context, symbol);
       return context.deps.reads.orderBook(symbol, levels);
     },
-    /** a user sees only their own orders; anyone else's looks exactly like a missing one */
+    /**
+     * Only the caller's own orders (the contract); anyone else's looks exactly like a missing one.
+     * The admin owns no orders and, like on `myOrders`, is FORBIDDEN rather than answered null for
+     * every id: an operator reads a user's orders through `account(userId) { orders }`.
+     */
     async order(_: unknown, { id }: { id: string }, context: ApiContext) {
-      if (context.caller.kind === 'admin') return context.deps.reads.order(id);
       const userId = requireUser(context);
       const order = await context.deps.reads.order(id);
       return order && order.userId === userId ? order : null;

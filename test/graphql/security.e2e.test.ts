@@ -1,4 +1,5 @@
 import test from 'ava';
+import http from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { ADMIN_KEY, createUser, deposit, placeOrder, startTestExchange, type TestExchange } from './support/exchange.js';
 
@@ -100,6 +101,14 @@ test.serial('a user key on operator operations is FORBIDDEN; the admin key on ac
   await unchangedLog(t, async () => {
     for (const op of ADMIN_ONLY) t.deepEqual(codes(await ctx.x.request(op.query, op.variables?.(ctx), ctx.bob.apiKey)), ['FORBIDDEN'], op.name);
     for (const op of USER_ONLY) t.deepEqual(codes(await ctx.x.request(op.query, op.variables?.(ctx), ADMIN_KEY)), ['FORBIDDEN'], op.name);
+    // order(id) is "only the caller's own orders": the admin owns none, so it is refused outright
+    // (as myOrders is), for an existing order and a missing one alike
+    for (const id of [ctx.aliceOrderId, '00000000-0000-5000-8000-000000000000']) {
+      t.deepEqual(codes(await ctx.x.request('query($id: ID!) { order(id: $id) { id } }', { id }, ADMIN_KEY)), ['FORBIDDEN'], `order(${id})`);
+    }
+    // the operator reads a user's orders through their account
+    const viaAccount = await ctx.x.data('query($u: ID!) { account(userId: $u) { orders { id } } }', { u: ctx.alice.userId }, ADMIN_KEY);
+    t.true(viaAccount.account.orders.some((o: { id: string }) => o.id === ctx.aliceOrderId));
   });
 });
 
@@ -177,9 +186,12 @@ test.serial('malformed and out-of-grid input is BAD_USER_INPUT with its reason; 
 });
 
 test.serial('liquidating a flat position is FAILED_PRECONDITION; a withdrawal above available is INSUFFICIENT_FUNDS', async (t) => {
-  await unchangedLog(t, async () => {
-    t.deepEqual(codes(await ctx.x.request('mutation($u: ID!) { liquidate(userId: $u, symbol: "ETH-PERP", price: "3000") { side } }', { u: ctx.bob.userId }, ADMIN_KEY)), ['FAILED_PRECONDITION']);
-  });
+  // the runtime records a liquidation request and its rejection in the log; no money moves
+  const BOB = '{ me { balances { asset available frozen } positions { symbol side quantity margin } journal { id } } }';
+  const bobBefore = await ctx.x.data(BOB, {}, ctx.bob.apiKey);
+  t.deepEqual(codes(await ctx.x.request('mutation($u: ID!) { liquidate(userId: $u, symbol: "ETH-PERP", price: "3000") { side } }', { u: ctx.bob.userId }, ADMIN_KEY)), ['FAILED_PRECONDITION']);
+  await ctx.x.waitIdle();
+  t.deepEqual(await ctx.x.data(BOB, {}, ctx.bob.apiKey), bobBefore);
   const result = await ctx.x.request('mutation { withdraw(asset: "USDT", amount: "10000.01", requestId: "too-much") { userId } }', {}, ctx.bob.apiKey);
   t.deepEqual(codes(result), ['INSUFFICIENT_FUNDS']);
   const balances = await ctx.x.data('{ me { balances { available } } }', {}, ctx.bob.apiKey);
@@ -220,6 +232,44 @@ test.serial('batched (array) requests are HTTP 400; CSRF: a request without a pr
     const getMutation = await fetch(`${ctx.x.endpoint}?query=${encodeURIComponent('mutation { withdraw(asset: "USDT", amount: "1", requestId: "get") { userId } }')}`, { headers: { 'x-graphql-csrf': '1', authorization: `Bearer ${ctx.bob.apiKey}` } });
     t.is(getMutation.status, 405);
   });
+});
+
+test.serial('request bodies: above 64 KiB is HTTP 413 before anything is read; undeclared length is 411; 64 KiB itself is served', async (t) => {
+  const LIMIT = 64 * 1024;
+  const post = (body: string) =>
+    fetch(ctx.x.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.bob.apiKey}` }, body });
+  // whitespace is no GraphQL token: the size alone decides
+  const sized = (bytes: number, query: string) => {
+    const bare = JSON.stringify({ query });
+    return JSON.stringify({ query: query + ' '.repeat(bytes - bare.length) });
+  };
+  await unchangedLog(t, async () => {
+    const atLimit = sized(LIMIT, '{ system { idle } }');
+    t.is(Buffer.byteLength(atLimit), LIMIT);
+    const served = await post(atLimit);
+    t.is(served.status, 200);
+    t.deepEqual(((await served.json()) as ExecutionResult).errors, undefined);
+
+    const write = 'mutation { withdraw(asset: "USDT", amount: "1", requestId: "too-big") { userId } }';
+    const tooBig = await post(sized(LIMIT + 1, write));
+    t.is(tooBig.status, 413);
+    t.deepEqual(reasons((await tooBig.json()) as ExecutionResult), ['BODY_TOO_LARGE']);
+    const huge = await post(sized(10 * 1024 * 1024, write));
+    t.is(huge.status, 413);
+
+    // a chunked body declares no length
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const request = http.request(ctx.x.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.bob.apiKey}` } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.write(JSON.stringify({ query: write }).slice(0, 10));
+      request.end(JSON.stringify({ query: write }).slice(10));
+    });
+    t.is(chunked, 411);
+  });
+  t.deepEqual((await ctx.x.data('{ me { balances { available } } }', {}, ctx.bob.apiKey)).me.balances, [{ available: '10000' }]);
 });
 
 test.serial('an idempotency key reused with another payload is BAD_USER_INPUT IDEMPOTENCY_KEY_REUSED; the same payload is the same answer', async (t) => {
