@@ -16,6 +16,7 @@ import { createRedisPubSub } from '../graphql/pubsub/redis.js';
 import { readModelsFrom } from '../graphql/readModels.js';
 import { serveHttp, type RunningServer } from '../graphql/server.js';
 import { allProjections, createQueries } from '../projections/index.js';
+import { createReserveService } from '../scripts/por/service.js';
 import { createProjectionRunner, WaitTimeout, type ProjectionRunner } from '../projections/runner/index.js';
 import { openReadStore, type ReadStore } from '../projections/store/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -116,6 +117,7 @@ export async function startMainJob(config: Config, log: (line: string) => void):
       pubsub,
       adminApiKeyHash: admin.hash,
       production: config.production,
+      reserves: createReserveService({ store, dataDir: config.dataDir, log }),
     });
     const server = await serveHttp(app, config.port);
     stack.push(() => server.close());
