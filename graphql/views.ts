@@ -61,6 +61,8 @@ export interface OrderView {
   reduceOnly: boolean;
   fee: string;
   rejectReason: string | null;
+  /** why an EXPIRED order ended; served as `rejectReason` (the contract's one reason field) */
+  expireReason?: string | null;
   createdAt: string;
 }
 

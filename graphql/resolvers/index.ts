@@ -1,6 +1,7 @@
 import { DateTimeScalar, DecimalScalar } from '../scalars.js';
 import { accountResolvers } from './account.js';
 import { mutationResolvers } from './mutation.js';
+import { orderResolvers } from './order.js';
 import { queryResolvers } from './query.js';
 import { subscriptionResolvers } from './subscription.js';
 
@@ -10,5 +11,6 @@ export const resolvers = {
   ...queryResolvers,
   ...accountResolvers,
   ...mutationResolvers,
+  ...orderResolvers,
   ...subscriptionResolvers,
 };
