@@ -1,11 +1,14 @@
 import test from 'ava';
 import { ReferenceBook } from '../../matching/book/reference-book.js';
 import { FastBook } from '../../matching/book/fast-book.js';
-import { EngineCore } from '../../matching/engine/core.js';
+import { EngineCore, EngineInvariantBroken } from '../../matching/engine/core.js';
 import { marketAppendOf, marketEventsOf } from '../../matching/engine/events.js';
 import { InstrumentGrid } from '../../matching/engine/instrument.js';
 import { translateEvent } from '../../matching/engine/input.js';
-import type { EngineInput } from '../../matching/engine/types.js';
+import { InputSlots, translateInto } from '../../matching/engine/input.js';
+import type { EngineInput, WalEntry } from '../../matching/engine/types.js';
+import type { OrderBook } from '../../matching/book/types.js';
+import { ByteWriter, decodeEntry, FRAME_HEADER_BYTES, frameEnd } from '../../matching/wal/codec.js';
 import { acceptedData, asSource, cancelData, INSTRUMENT, randomFlow, take, type AcceptedSpec } from './support/flow.js';
 
 const grid = new InstrumentGrid(INSTRUMENT);
@@ -148,4 +151,50 @@ test('an image restores the same book, maps and counters', (t) => {
     if (a && b) t.deepEqual(core.step(a), restored.step(b));
   });
   t.is(restored.stateHash(), core.stateHash());
+});
+
+test('the hot path (reused input slots, records written into the batch) gives the same entries as step()', (t) => {
+  const viaStep = new EngineCore(new FastBook());
+  const viaAppend = new EngineCore(new FastBook());
+  const slots = new InputSlots();
+  const batch = new ByteWriter(64);
+  const events = take(randomFlow({ seed: 31, idPrefix: 'h' }), 2000);
+  const expected: WalEntry[] = [];
+  events.forEach((event, i) => {
+    const source = asSource(event, i + 1);
+    const a = translateEvent(source, grid, (id) => viaStep.isLive(id));
+    if (a) expected.push(viaStep.step(a));
+    const b = translateInto(source, grid, (id) => viaAppend.isLive(id), slots);
+    if (b) viaAppend.append(b, batch);
+  });
+  const decoded: WalEntry[] = [];
+  for (let offset = 0; offset < batch.length;) {
+    const end = frameEnd(batch.buf, offset, batch.length);
+    t.true(end > 0, `intact record at ${offset}`);
+    decoded.push(decodeEntry(batch.buf, offset + FRAME_HEADER_BYTES, end));
+    offset = end;
+  }
+  t.deepEqual(decoded, expected);
+  t.is(viaAppend.stateHash(), viaStep.stateHash());
+});
+
+test('an invariant broken while the book reports leaves no partial record in the batch', (t) => {
+  const rogue: OrderBook = {
+    ...new FastBook(),
+    // reports a trade against a handle the engine never gave out
+    place: (handle, owner, side, _type, _tif, priceTicks, qtyLots, sink) => sink.trade(999, 1, handle, owner, side, priceTicks, qtyLots, 0, 0),
+    cancel: () => undefined,
+    forEachResting: () => undefined,
+    restingCount: () => 0,
+    bestBid: () => undefined,
+    bestAsk: () => undefined,
+    depth: () => [],
+  };
+  const core = new EngineCore(rogue);
+  const batch = new ByteWriter(64);
+  batch.u32(0xdeadbeef);
+  const input = translateEvent(asSource(order({ orderId: 'a' }), 1), grid, () => false)!;
+  t.throws(() => core.append(input, batch), { instanceOf: EngineInvariantBroken, message: /unknown handle 999/ });
+  t.is(batch.length, 4, 'the batch ends where it ended before the entry');
+  t.is(core.lastEntrySeq, 0);
 });
