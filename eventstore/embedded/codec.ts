@@ -91,19 +91,37 @@ export function decodeHead(frame: Buffer, frameOffset: number, _frameLength: num
   };
 }
 
-/*
- * Events of one append share their commit time, so a full read would format the same instant
- * many times in a row: the last one is remembered (a replay reads millions of events).
+/**
+ * Whether the stream name of the frame starts with `prefix`, read from the bytes: a filtered
+ * subscription skips most records, and this spares it their strings. An ASCII prefix is compared
+ * byte for byte (a UTF-8 multi-byte sequence never holds an ASCII byte); any other is decoded.
  */
-let lastCreatedMs = Number.NaN;
-let lastCreatedIso = '';
+export function streamStartsWith(frame: Buffer, frameOffset: number, prefix: string): boolean {
+  const streamBytes = frame.readUInt16LE(frameOffset + FRAME_HEADER_BYTES + 2);
+  const start = frameOffset + STRINGS_AT;
+  for (let i = 0; i < prefix.length; i++) {
+    const code = prefix.charCodeAt(i);
+    if (code >= 0x80) return frame.toString('utf8', start, start + streamBytes).startsWith(prefix);
+    if (i >= streamBytes || frame[start + i] !== code) return false;
+  }
+  return true;
+}
+
+/*
+ * Events of one append share their commit time, so a full read formats the same instants many
+ * times (and several readers interleave): recent ones are remembered, in a bounded map.
+ */
+const isoCache = new Map<number, string>();
+const ISO_CACHE_ENTRIES = 4096;
 
 function isoOf(ms: number): string {
-  if (ms !== lastCreatedMs) {
-    lastCreatedIso = new Date(ms).toISOString();
-    lastCreatedMs = ms;
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoCache.size >= ISO_CACHE_ENTRIES) isoCache.clear();
+    isoCache.set(ms, iso);
   }
-  return lastCreatedIso;
+  return iso;
 }
 
 /** The whole event; `head`, when the caller decoded it already (to filter), is not decoded twice. */

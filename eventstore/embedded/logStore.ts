@@ -5,6 +5,7 @@ import {
   START_POSITION,
   type AllSubscription,
   type AppendResult,
+  type EventFilter,
   type EventData,
   type EventStore,
   type ExpectedRevision,
@@ -14,7 +15,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../port.js';
-import { decodeEvent, decodeHead, encodeRecord, type RecordHead } from './codec.js';
+import { decodeEvent, decodeHead, encodeRecord, streamStartsWith, type RecordHead } from './codec.js';
 import { OffsetList } from './offsetList.js';
 import type { LogStorage } from './storage.js';
 import { LogSubscription, matches, type LogRecord, type SubscriptionSource } from './subscription.js';
@@ -76,14 +77,29 @@ class FrameRecord implements LogRecord {
 
   constructor(
     readonly index: number,
-    readonly position: Position,
+    /** the frame's global offset: its position is this + 1 */
+    private readonly offset: number,
     private readonly buffer: Buffer,
     private readonly frameOffset: number,
     private readonly frameLength: number,
   ) {}
 
+  get position(): Position {
+    return String(this.offset + 1);
+  }
+
   get head(): RecordHead {
     return (this.decodedHead ??= decodeHead(this.buffer, this.frameOffset, this.frameLength));
+  }
+
+  matches(filter: EventFilter | undefined): boolean {
+    if (!filter) return true;
+    // event types need the type string; stream prefixes alone are answered from the bytes
+    if (filter.eventTypes || this.decodedHead) return matches(filter, this.head);
+    const prefixes = filter.streamPrefixes;
+    if (!prefixes) return true;
+    for (let i = 0; i < prefixes.length; i++) if (streamStartsWith(this.buffer, this.frameOffset, prefixes[i]!)) return true;
+    return false;
   }
 
   event(): RecordedEvent {
@@ -338,23 +354,25 @@ export class LogStore implements EventStore, SubscriptionSource {
   }
 
   private toLogRecord(index: number, buffer: Buffer, frameOffset: number, frameLength: number): LogRecord {
-    return new FrameRecord(index, this.positionOf(index), buffer, frameOffset, frameLength);
+    return new FrameRecord(index, this.offsets.get(index), buffer, frameOffset, frameLength);
   }
 
   private pendingToLogRecord(record: PendingRecord): LogRecord {
     const position = this.positionOf(record.index);
     let decoded: RecordedEvent | undefined;
+    const head: RecordHead = { stream: record.streamName, id: record.id, type: record.type, revision: record.revision, createdMs: record.createdMs };
     return {
       index: record.index,
-      head: { stream: record.streamName, id: record.id, type: record.type, revision: record.revision, createdMs: record.createdMs },
+      head,
       position,
+      matches: (filter) => matches(filter, head),
       // decoded once from the frame (a copy), so subscribers never share the caller's objects
       event: () => (decoded ??= decodeEvent(record.frame, 0, record.frame.length, position)),
     };
   }
 
   /** Durable records [fromIndex, endIndex) — at most one page of them. */
-  async readPage(fromIndex: number, endIndex: number): Promise<LogRecord[]> {
+  readPage(fromIndex: number, endIndex: number): Promise<LogRecord[]> {
     let to = fromIndex;
     let bytes = 0;
     const limit = Math.min(endIndex, this.committedCount, fromIndex + PAGE_RECORDS);
@@ -463,7 +481,7 @@ export class LogStore implements EventStore, SubscriptionSource {
             const pageStart = page[0]!.index;
             for (let i = page.length - 1; i >= 0 && remaining > 0; i--) {
               const record = page[i]!;
-              if (options.filter && !matches(options.filter, record.head)) continue;
+              if (options.filter && !record.matches(options.filter)) continue;
               remaining -= 1;
               yield record.event();
             }
@@ -476,7 +494,7 @@ export class LogStore implements EventStore, SubscriptionSource {
           const page = await self.readPage(next, end);
           for (const record of page) {
             if (remaining <= 0) break;
-            if (options.filter && !matches(options.filter, record.head)) continue;
+            if (options.filter && !record.matches(options.filter)) continue;
             remaining -= 1;
             yield record.event();
           }

@@ -7,6 +7,8 @@ export interface LogRecord {
   head: RecordHead;
   position: Position;
   event(): RecordedEvent;
+  /** the filter test; a record read from a page answers it from the bytes when it can */
+  matches(filter: EventFilter | undefined): boolean;
 }
 
 /** What a subscription needs from the log core (logStore.ts). */
@@ -113,7 +115,7 @@ export class LogSubscription implements AllSubscription, AsyncIterator<Subscript
     let skippedLast = false;
     for (const record of records) {
       if (record.index < this.nextIndex) continue;
-      if (!this.filtered || matches(this.filter, record.head)) {
+      if (!this.filtered || record.matches(this.filter)) {
         this.buffer.push({ kind: 'event', event: record.event() });
         skippedLast = false;
       } else skippedLast = true;
@@ -144,7 +146,7 @@ export class LogSubscription implements AllSubscription, AsyncIterator<Subscript
     if (this.closed || page.length === 0) return;
     let skippedLast = false;
     for (const record of page) {
-      if (!this.filtered || matches(this.filter, record.head)) {
+      if (!this.filtered || record.matches(this.filter)) {
         this.buffer.push({ kind: 'event', event: record.event() });
         skippedLast = false;
       } else skippedLast = true;

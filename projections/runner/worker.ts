@@ -6,6 +6,7 @@
  * batch holds what arrived while the previous one was being written — no timer needed.
  */
 import { START_POSITION, comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEvent, type SubscriptionMessage } from '../../eventstore/port.js';
+import { compactBatch } from '../store/compact.js';
 import { InvalidWriteOp, ReadStoreWrongType } from '../store/errors.js';
 import type { ReadStore, WriteOp } from '../store/port.js';
 import { ProjectionFailed } from './errors.js';
@@ -267,7 +268,8 @@ export class ProjectionWorker {
       position = event.position;
     }
     this.foldedPosition = position;
-    return { writes, applied, position, sawCaughtUp, impossible };
+    // the batch commits atomically: repeated writes of one key within it are written once
+    return { writes: compactBatch(writes), applied, position, sawCaughtUp, impossible };
   }
 
   /** applies a prepared batch atomically with its checkpoint */

@@ -16,6 +16,7 @@ import { allProjections } from '../../projections/index.js';
 import type { PositionsState } from '../../projections/models/positions.js';
 import type { OrdersState } from '../../projections/models/orders.js';
 import type { Projection } from '../../projections/runner/projection.js';
+import { compactBatch } from '../../projections/store/compact.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
 import type { DumpValue, WriteOp } from '../../projections/store/port.js';
 import { LogChecks } from './checks.js';
@@ -105,8 +106,10 @@ export async function foldLog(store: EventStore, options: FoldOptions = {}): Pro
 
   const flush = async (): Promise<void> => {
     for (const r of running) {
+      // the runner commits compacted batches; so does the fold (the same end state, fewer writes)
+      const writes = compactBatch(r.writes);
       // a batch is bounded; the checkpoint moves with the last slice
-      for (let i = 0; i < r.writes.length || i === 0; i += 40_000) await readModels.applyBatch(r.projection.name, r.projection.version, r.writes.slice(i, i + 40_000), position);
+      for (let i = 0; i < writes.length || i === 0; i += 40_000) await readModels.applyBatch(r.projection.name, r.projection.version, writes.slice(i, i + 40_000), position);
       r.writes = [];
     }
     sinceFlush = 0;
