@@ -10,8 +10,9 @@ import { positiveInput } from '../domain/money/amounts.js';
 import { canonical } from '../domain/money/decimal.js';
 import { orderDeciderForWorkflows } from '../domain/order/forWorkflows.js';
 import type { OrderState, PlaceOrderInput } from '../domain/order/types.js';
-import { INSURANCE_USER_ID, positionDecider } from '../domain/position/index.js';
+import { INSURANCE_USER_ID } from '../domain/position/index.js';
 import { DomainError, badInput, idempotencyKeyReused } from '../domain/shared/errors.js';
+import type { PositionRequestedData } from '../domain/workflows/positionRequest.js';
 import type { TransferKind, TransferRecordedData } from '../domain/workflows/transfer.js';
 import { asDecided, loadAggregate, type Evolver } from './aggregates/load.js';
 import type { SnapshotStore } from './aggregates/snapshots.js';
@@ -42,6 +43,9 @@ export interface Appended {
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,63}$/;
 const CONFLICT_RETRIES = 20;
+
+/** position request streams: the runner is the position's single writer (runtime-owned name) */
+const positionRequestStream = (userId: string, symbol: string, requestId: string) => `positionRequest-${userId}_${symbol}_${requestId}`;
 
 type AnyDecider = { initialState(): any; evolve(state: any, event: { type: string; data: unknown }): any; decide(command: any, state: any): DomainEvent<string, any>[] };
 
@@ -141,7 +145,7 @@ export class Exchange {
     requireRequestId(requestId);
     const transferId = `${userId}.${requestId}`;
     const appended = await this.recordTransfer(transferId, 'WITHDRAWAL', asset, amount, userId, requestId);
-    const outcome = await this.transferOutcome(transferId, appended.position);
+    const outcome = await this.outcomeOf(streams.transfer(transferId), appended.position, ['TransferPosted', 'TransferRejected']);
     if (outcome?.type === 'TransferRejected') {
       const d = outcome.data as { code: string; reason?: string; message: string };
       throw new DomainError(d.code, d.message, d.reason);
@@ -185,15 +189,17 @@ export class Exchange {
     }
   }
 
-  private async transferOutcome(transferId: string, since: Position | null): Promise<{ type: string; data: Record<string, unknown> } | undefined> {
-    const stream = streams.transfer(transferId);
+  /** Waits (bounded) until the workflow recorded the request's outcome on its stream. */
+  private async outcomeOf(stream: string, since: Position | null, types: readonly string[]): Promise<RecordedEvent | undefined> {
     const deadline = Date.now() + (this.options.outcomeTimeoutMs ?? 5000);
     if (this.options.waitForWorkflows && since) {
-      await Promise.race([this.options.waitForWorkflows(since), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.options.waitForWorkflows(since), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
     }
     for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
       const events = await this.options.store.readStream(stream);
-      const outcome = events.find((e) => e.type === 'TransferPosted' || e.type === 'TransferRejected');
+      const outcome = events.find((e) => types.includes(e.type));
       if (outcome || Date.now() >= deadline) return outcome;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
@@ -260,23 +266,50 @@ export class Exchange {
 
   // ------------------------------------------------------------------------------ positions
 
-  /** LeverageSet. NOT_FOUND (symbol), BAD_USER_INPUT INVALID_LEVERAGE, FAILED_PRECONDITION (position or open/pending orders). */
+  /**
+   * LeverageSet, decided by the workflow on the position (its single writer); waits for the
+   * answer. NOT_FOUND (symbol), BAD_USER_INPUT INVALID_LEVERAGE, FAILED_PRECONDITION (position
+   * or open/pending orders), IDEMPOTENCY_KEY_REUSED.
+   */
   async setLeverage(userId: string, symbol: string, leverage: number, requestId: string = this.newId()): Promise<Appended> {
-    const instrument = await this.requireInstrument(symbol, 'NOT_FOUND');
-    requireRequestId(requestId);
-    return this.decideOn(streams.position(userId, symbol), positionDecider as unknown as AnyDecider, { type: 'SetLeverage', requestId, userId, instrument, leverage });
+    await this.requireInstrument(symbol, 'NOT_FOUND');
+    return this.positionRequest({ kind: 'SET_LEVERAGE', userId, symbol, requestId, leverage });
   }
 
   /**
-   * Admin-forced liquidation at `price` (PositionLiquidated); the workflow settles the account
-   * and moves the position to the insurance account. NOT_FOUND (symbol), BAD_USER_INPUT
-   * INVALID_TICK, FAILED_PRECONDITION FLAT_POSITION, repeated requestId.
+   * Admin-forced liquidation at `price`: the workflow liquidates the position, settles the
+   * account and moves the position to the insurance account; waits for the answer. NOT_FOUND
+   * (symbol), BAD_USER_INPUT INVALID_PRICE / INVALID_TICK, FAILED_PRECONDITION FLAT_POSITION,
+   * IDEMPOTENCY_KEY_REUSED.
    */
   async liquidate(userId: string, symbol: string, price: string, requestId: string = this.newId()): Promise<Appended> {
-    const instrument = await this.requireInstrument(symbol, 'NOT_FOUND');
-    requireRequestId(requestId);
+    await this.requireInstrument(symbol, 'NOT_FOUND');
     if (typeof price !== 'string' || !/^(0|[1-9][0-9]{0,15})(\.[0-9]{1,8})?$/.test(price)) throw badInput('INVALID_PRICE', `price must be a plain decimal, got ${JSON.stringify(price)}`);
-    return this.decideOn(streams.position(userId, symbol), positionDecider as unknown as AnyDecider, { type: 'Liquidate', requestId, userId, instrument, price: canonical(price) });
+    return this.positionRequest({ kind: 'LIQUIDATE', userId, symbol, requestId, price: canonical(price) });
+  }
+
+  private async positionRequest(data: PositionRequestedData): Promise<Appended> {
+    if (!USER_ID.test(data.userId)) throw new DomainError('NOT_FOUND', `user ${data.userId} not found`);
+    requireRequestId(data.requestId);
+    const stream = positionRequestStream(data.userId, data.symbol, data.requestId);
+    let appended: Appended;
+    const existing = await this.firstEvent(stream);
+    if (existing) appended = sameRequest(existing, data);
+    else {
+      try {
+        const result = await this.options.store.append(stream, toEventData(stream, [{ type: 'PositionRequested', key: data.requestId, data: data as unknown as Record<string, unknown> }], this.context()), NO_STREAM);
+        appended = { position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        appended = sameRequest((await this.firstEvent(stream))!, data);
+      }
+    }
+    const outcome = await this.outcomeOf(stream, appended.position, ['PositionRequestCompleted', 'PositionRequestRejected']);
+    if (outcome?.type === 'PositionRequestRejected') {
+      const d = outcome.data as { code: string; reason?: string; message: string };
+      throw new DomainError(d.code, d.message, d.reason);
+    }
+    return appended;
   }
 
   // ------------------------------------------------------------------------------ helpers
@@ -310,6 +343,11 @@ export class Exchange {
       }
     }
   }
+}
+
+function sameRequest(first: RecordedEvent, data: PositionRequestedData): Appended {
+  if (first.type !== 'PositionRequested' || JSON.stringify(first.data) !== JSON.stringify(data)) throw idempotencyKeyReused(data.requestId);
+  return { position: first.position };
 }
 
 function sameTransfer(first: RecordedEvent, data: TransferRecordedData, key: string): Appended {

@@ -68,6 +68,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       handler: exchangeWorkflow(),
       stateStore,
       snapshots,
+      // the API writes OrderPlaced / OrderCancelRequested on orders; every other stream the
+      // runner appends to is its own (requests come in on request streams)
+      multiWriter: (stream) => stream.startsWith('order-'),
       snapshotStreams: (stream) => !stream.startsWith('order-') && !stream.startsWith('transfer-'),
       pipelineSameStream: !options.remoteStore,
       maxOutstandingAppends: options.maxOutstandingAppends,

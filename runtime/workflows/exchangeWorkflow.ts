@@ -17,6 +17,7 @@ import {
 import { DomainError, DomainInvariantError, isDomainError } from '../../domain/shared/errors.js';
 import { freezeAmounts, freezePrice } from '../../domain/workflows/placement.js';
 import { isOrderEnded, legEventsOf, legFee, legRealizedPnl, legsOf, type Leg, type TradeExecutedData } from '../../domain/workflows/settlement.js';
+import { positionRequestDecider, type PositionRequestedData, type PositionRequestState } from '../../domain/workflows/positionRequest.js';
 import { transferDecider, type TransferRecordedData, type TransferState } from '../../domain/workflows/transfer.js';
 import type { AggregateKind, StepContext, WorkflowHandler } from './runner.js';
 
@@ -32,6 +33,7 @@ const account = accountDecider as unknown as AggregateKind;
 const order = orderDeciderForWorkflows as unknown as AggregateKind;
 const insurance = insuranceDecider as unknown as AggregateKind;
 const transfer = transferDecider as unknown as AggregateKind;
+const positionRequest = positionRequestDecider as unknown as AggregateKind;
 
 /** How far back a redelivery looks for what a position decided (a crash loses only the tail). */
 const READ_BACK_EVENTS = 256;
@@ -46,8 +48,7 @@ const EVENT_TYPES = [
   'OrderCancelledInBook',
   'OrderExpiredInBook',
   'OrderRejectedByBook',
-  'LeverageSet',
-  'PositionLiquidated',
+  'PositionRequested',
 ];
 
 type Ctx = StepContext<ExchangeMemory>;
@@ -62,7 +63,7 @@ export function exchangeWorkflow(): WorkflowHandler<ExchangeMemory> {
   return {
     eventTypes: EVENT_TYPES,
     initialMemory: () => ({ instruments: {}, marks: {} }),
-    kindOf: (stream) => (stream.startsWith('order-') ? order : stream.startsWith('position-') ? position : undefined),
+    kindOf: (stream) => (stream.startsWith('order-') ? order : undefined),
     async handle(ctx) {
       const event = ctx.event;
       switch (event.type) {
@@ -87,12 +88,11 @@ export function exchangeWorkflow(): WorkflowHandler<ExchangeMemory> {
           return onBookEnd(ctx, event);
         case 'OrderRejectedByBook':
           throw new DomainInvariantError(`the book rejected accepted order ${String(event.data['orderId'])}: ${String(event.data['reason'])}`);
-        case 'PositionLiquidated':
-          if (event.data['userId'] !== INSURANCE_USER_ID) return onLiquidated(ctx, event);
-          return;
+        case 'PositionRequested':
+          return onPositionRequest(ctx, event.stream, event.data as unknown as PositionRequestedData);
         default:
-          // OrderCancelRequested, LeverageSet: written by the API; the runner only folds them
-          // into its cache (runner.absorb) so its next append there is based on them
+          // OrderCancelRequested: written by the API on the order stream; the runner only folds
+          // it into its cache (runner.absorb) so its next append there is based on it
           return;
       }
     },
@@ -324,8 +324,37 @@ async function releaseLocks(ctx: Ctx, userId: string, symbol: string, orderId: s
 
 // --------------------------------------------------------------------------------- liquidation
 
-async function onLiquidated(ctx: Ctx, event: RecordedEvent): Promise<void> {
-  const d = event.data as { userId: string; symbol: string; requestId: string; side: 'LONG' | 'SHORT'; price: string; qty: string; marginReleased: string; realizedPnl: string };
+async function onPositionRequest(ctx: Ctx, rStream: string, d: PositionRequestedData): Promise<void> {
+  await ctx.load(rStream, positionRequest);
+  // decided before (even long ago, when the position may have forgotten the request id)
+  if (ctx.state<PositionRequestState>(rStream, positionRequest).outcome !== undefined) return;
+  const instrument = instrumentOf(ctx, d.symbol);
+  const pStream = positionStream(d.userId, d.symbol);
+  await ctx.load(pStream, position);
+  let liquidated: PositionEvent | undefined;
+  try {
+    if (d.kind === 'SET_LEVERAGE') ctx.decide(pStream, position, { type: 'SetLeverage', requestId: d.requestId, userId: d.userId, instrument, leverage: d.leverage });
+    else [liquidated] = ctx.decide<PositionEvent>(pStream, position, { type: 'Liquidate', requestId: d.requestId, userId: d.userId, instrument, price: d.price });
+  } catch (error) {
+    // only the position's refusal is the request's answer; anything later is a bug
+    if (!(error instanceof DomainError)) throw error;
+    ctx.decide(rStream, positionRequest, { type: 'Reject', requestId: d.requestId, code: error.code, reason: error.reason, message: error.message });
+    return;
+  }
+  if (d.kind === 'LIQUIDATE') {
+    if (!liquidated) {
+      // liquidated before a crash cut the rest short: finish from what the position recorded
+      const [found] = await ctx.findBack(pStream, (e) => e.type === 'PositionLiquidated' && e.data['requestId'] === d.requestId, () => false);
+      if (!found) throw new DomainInvariantError(`liquidation ${d.requestId} answered nothing and is not in ${pStream}`);
+      liquidated = recordedAsDomain([found])[0] as unknown as PositionEvent;
+    }
+    if (liquidated.type !== 'PositionLiquidated') throw new DomainInvariantError(`liquidation ${d.requestId} answered ${liquidated.type}`);
+    await settleLiquidation(ctx, liquidated.data);
+  }
+  ctx.decide(rStream, positionRequest, { type: 'Complete', requestId: d.requestId });
+}
+
+async function settleLiquidation(ctx: Ctx, d: { userId: string; symbol: string; requestId: string; side: 'LONG' | 'SHORT'; price: string; qty: string; marginReleased: string; realizedPnl: string }): Promise<void> {
   const instrument = instrumentOf(ctx, d.symbol);
   const asset = instrument.quoteAsset;
   const aStream = streams.account(d.userId);

@@ -57,6 +57,8 @@ export interface WorkflowRunnerOptions<M> {
    * concurrent calls may arrive out of order.
    */
   pipelineSameStream?: boolean;
+  /** streams written by others too (default: every stream) */
+  multiWriter?: (stream: string) => boolean;
   /** back-pressure: at most this many appends issued and not yet durable (default 2048) */
   maxOutstandingAppends?: number;
   /** save the checkpoint at most this often while busy (default 200 ms) */
@@ -126,6 +128,7 @@ export class WorkflowRunner<M> {
   private readonly maxOutstanding: number;
   private readonly pipelineSameStream: boolean;
   private readonly cacheMax: number;
+  private readonly multiWriter: (stream: string) => boolean;
   /** counters for the status and the benchmark's profile */
   readonly stats = { events: 0, appends: 0, restarts: 0, loads: 0 };
 
@@ -137,6 +140,7 @@ export class WorkflowRunner<M> {
     this.maxOutstanding = options.maxOutstandingAppends ?? 2048;
     this.pipelineSameStream = options.pipelineSameStream ?? true;
     this.cacheMax = options.cacheMaxEntries ?? 200_000;
+    this.multiWriter = options.multiWriter ?? (() => true);
   }
 
   get processedPosition(): Position {
@@ -369,11 +373,19 @@ export class WorkflowRunner<M> {
     const data = toEventData(stream, events, causedBy(cause));
     const deps: Gate[] = [];
     const previous = this.slots.get(stream);
-    if (previous) deps.push(this.pipelineSameStream ? previous.issued : previous.durable);
+    // Pipelining on one stream relies on "the previous append failed ⇒ this one fails too",
+    // which holds only when nobody else writes the stream: another writer's event can take the
+    // revision the failed append expected, and this one would land on a state it never saw.
+    if (previous) deps.push(this.pipelineSameStream && !this.multiWriter(stream) ? previous.issued : previous.durable);
     for (const other of touched) {
       if (other === stream) continue;
       const slot = this.slots.get(other);
-      if (slot && slot.durable.pending) deps.push(slot.durable);
+      if (!slot || !slot.durable.pending) continue;
+      // On a local store that validates in call order and stops at its first failed batch, an
+      // append to a stream only this runner writes cannot fail alone: handing it over first is
+      // enough, and both land in one group commit. Streams others write too may lose a race,
+      // so what depends on them waits until they are durable.
+      deps.push(this.pipelineSameStream && !this.multiWriter(other) ? slot.issued : slot.durable);
     }
     const slot: Slot = { issued: new Gate(), durable: new Gate() };
     this.slots.set(stream, slot);
@@ -411,7 +423,9 @@ export class WorkflowRunner<M> {
   }
 
   private failed(stream: string, slot: Slot, tracked: Tracked<M>, error: Error): void {
-    slot.issued.resolve();
+    // never handed to the store: whatever waits for its hand-over (the next append of the same
+    // stream, or one of another stream decided from it) must not go either
+    slot.issued.reject(error);
     slot.durable.reject(error);
     if (!this.failure) {
       this.failure = error;

@@ -33,7 +33,7 @@ async function ignoreConflict(action: () => Promise<unknown>): Promise<void> {
 
 async function main(): Promise<void> {
   const store = await openEmbeddedStore({ dir: join(dataDir, 'events'), onRecovery: () => undefined });
-  const runtime = await createRuntime({ store, dataDir, onError: () => undefined });
+  const runtime = await createRuntime({ store, dataDir, onError: (error, where) => process.stderr.write(`${where}: ${(error as Error).name} ${(error as Error).message}\n`) });
   const { exchange, system } = runtime;
   await ignoreConflict(() => exchange.createInstrument({
     symbol: 'BTC-PERP', quoteAsset: 'USDT', contractSize: '0.001', tickSize: '0.1', lotSize: '1', makerFeeRate: '0.0002', takerFeeRate: '0.0005',
