@@ -4,6 +4,9 @@
  * See scripts/replay/cli.ts for the options and exit codes.
  */
 import { runReplay } from './replay/cli.js';
+import { ensureReplayHeap } from './replay/heap.js';
+
+ensureReplayHeap();
 
 const code = await runReplay(process.argv.slice(2), {
   env: process.env,
