@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { causedBy, toEventData, type DomainEvent } from '../../eventstore/envelope.js';
 import { StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
 import { NO_STREAM, START_POSITION, comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
@@ -5,6 +6,8 @@ import { asDecided, loadAggregate } from '../aggregates/load.js';
 import type { SnapshotStore } from '../aggregates/snapshots.js';
 import { Gate, whenAll } from './gate.js';
 import type { RunnerStateStore } from './stateStore.js';
+
+const YIELD_EVERY_MS = 2;
 
 /** A decider as the runner drives it; states must stay plain JSON (snapshots). */
 export interface AggregateKind<C = any, S = any> {
@@ -226,6 +229,7 @@ export class WorkflowRunner<M> {
   private async consume(): Promise<void> {
     const subscription = this.options.store.subscribeToAll({ fromPosition: this.safe.position, filter: { eventTypes: this.options.handler.eventTypes } });
     this.subscription = subscription;
+    let lastYield = performance.now();
     try {
       for await (const message of subscription) {
         if (this.failure) throw this.failure;
@@ -233,6 +237,12 @@ export class WorkflowRunner<M> {
         if (message.kind === 'event') {
           await this.handleEvent(message.event);
           if (this.outstanding >= this.maxOutstanding) await this.waitOutstanding();
+          // cached steps resolve in microtasks only: give I/O (fsync completions, the store's
+          // group commit, the API, the engines) a turn every few milliseconds
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
         } else {
           this.queue.push({ position: message.position, remaining: 0, done: true, memory: this.memory });
           if (message.kind === 'caughtUp') this.caughtUp = true;
