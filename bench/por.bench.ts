@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore } from '../eventstore/embedded/index.js';
 import { runProofOfReserves, writeProofOfReserves } from '../scripts/por/run.js';
+import { ensureReplayHeap } from '../scripts/replay/heap.js';
 import { LogBuilder } from '../test/support/logBuilder.js';
 
 const users = Number(process.env.BENCH_POR_USERS ?? 100_000);
@@ -55,6 +56,7 @@ async function history(): Promise<void> {
   process.stderr.write(`generated ${written} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
+ensureReplayHeap();
 await history();
 const store = await openEmbeddedStore({ dir: eventsDir });
 const out = path.join(root, `audit-${process.pid}`);
