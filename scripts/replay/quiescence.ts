@@ -164,7 +164,8 @@ export class QuiescenceTracker {
         this.amount(`pnl ${d.requestId}`, dec(d.realizedPnl), event);
         break;
       case 'TransferRecorded':
-        if (d.kind === 'DEPOSIT') this.owe(`deposit ${d.txId}`, event);
+        // the runtime names the id transferId (= the deposit's txId); older test logs say txId
+        if (d.kind === 'DEPOSIT') this.owe(`deposit ${d.transferId ?? d.txId}`, event);
         break;
       case 'FundsDeposited':
         this.settle(`deposit ${d.txId}`, event);

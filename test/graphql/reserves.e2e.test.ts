@@ -71,9 +71,7 @@ test('runReserveAudit is admin-only; a user\'s reserveProof comes from the lates
   t.is((await x.data<{ me: { reserveProof: Proof } }>(PROOF, {}, alice.apiKey)).me.reserveProof.auditId, second.auditId);
 });
 
-// KNOWN BUG outside reserves (see test/reserves/por-runtime.int.test.ts): the replay's quiescence
-// tracker never matches a runtime deposit, so the audit stops before the first deposit.
-test.failing('KNOWN BUG (replay quiescence): the audit of a live exchange covers its whole log and every balance', async (t) => {
+test('the audit of a live exchange covers its whole log and every balance', async (t) => {
   const { x, alice } = await tradingExchange(t);
   const { runReserveAudit: audit } = await x.data<{ runReserveAudit: { logPosition: string; totals: Amount[] } }>(AUDIT, {}, ADMIN_KEY);
   t.is(audit.logPosition, await x.headPosition());
