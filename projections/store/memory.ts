@@ -5,7 +5,7 @@
  */
 import type { Position } from '../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreWrongType } from './errors.js';
-import { assertPosition, assertProjectionName, assertVersion, checkpointKey, compareCodePoints, currentKey, positionIsBefore, versionOfCheckpointKey, versionPrefix } from './keys.js';
+import { assertPosition, assertProjectionName, assertVersion, checkpointKey, currentKey, positionIsBefore, sortByCodePoints, versionOfCheckpointKey, versionPrefix } from './keys.js';
 import { assertValidBatch, isEmptyOp, typeRule, type KeyType } from './ops.js';
 import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
@@ -121,7 +121,7 @@ export class MemoryReadStore implements ReadStore {
     assertVersion(version);
     const prefix = versionPrefix(projection, version);
     const cpKey = checkpointKey(projection, version);
-    const names = [...this.keys.keys()].filter((key) => key.startsWith(prefix) && key !== cpKey).sort(compareCodePoints);
+    const names = sortByCodePoints([...this.keys.keys()].filter((key) => key.startsWith(prefix) && key !== cpKey));
     const out: Record<string, DumpValue> = {};
     for (const name of names) out[name.slice(prefix.length)] = dumpOf(this.keys.get(name)!);
     return out;
@@ -228,13 +228,13 @@ function dumpOf(value: Value): DumpValue {
     case 'zset':
       return { type: 'zset', entries: value.set.all() };
     case 'set':
-      return { type: 'set', members: [...value.members].sort(compareCodePoints) };
+      return { type: 'set', members: sortByCodePoints([...value.members]) };
   }
 }
 
 function sortedRecord(fields: Map<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const field of [...fields.keys()].sort(compareCodePoints)) out[field] = fields.get(field)!;
+  for (const field of sortByCodePoints([...fields.keys()])) out[field] = fields.get(field)!;
   return out;
 }
 
@@ -310,7 +310,7 @@ class MemoryView implements ReadView {
 
   async smembers(key: string): Promise<string[]> {
     const value = this.typed(key, 'set', 'smembers');
-    return value !== undefined ? [...value.members].sort(compareCodePoints) : [];
+    return value !== undefined ? sortByCodePoints([...value.members]) : [];
   }
 
   async sismember(key: string, member: string): Promise<boolean> {
