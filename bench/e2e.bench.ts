@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       newP50Ms: Number(percentile(toNew, 50).toFixed(2)), newP99Ms: Number(percentile(toNew, 99).toFixed(2)),
       settledP50Ms: Number(percentile(toSettled, 50).toFixed(2)), settledP99Ms: Number(percentile(toSettled, 99).toFixed(2)), settledOrders: toSettled.length,
       headGrowth: String(BigInt(await opened.store.headPosition()) - headBefore),
-      ...(process.env.BENCH_PROFILE ? { runner: runtime.workflows?.stats, store: (opened.store as { stats?: () => unknown }).stats?.(), engineWalSyncs: runtime.matching?.engine('BTC-PERP')?.walSyncCount } : {}),
+      ...(process.env.BENCH_PROFILE ? { runner: runtime.workflows?.stats, storeStats: (opened.store as { stats?: () => unknown }).stats?.(), engineWalSyncs: runtime.matching?.engine('BTC-PERP')?.walSyncCount } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } finally {
