@@ -60,7 +60,7 @@ export interface WorkflowRunnerOptions<M> {
    * concurrent calls may arrive out of order.
    */
   pipelineSameStream?: boolean;
-  /** streams written by others too (default: every stream) */
+  /** streams written by others too: their appends are not pipelined (default: every stream) */
   multiWriter?: (stream: string) => boolean;
   /** back-pressure: at most this many appends issued and not yet durable (default 2048) */
   maxOutstandingAppends?: number;
@@ -392,10 +392,12 @@ export class WorkflowRunner<M> {
       const slot = this.slots.get(other);
       if (!slot || !slot.durable.pending) continue;
       // On a local store that validates in call order and stops at its first failed batch, an
-      // append to a stream only this runner writes cannot fail alone: handing it over first is
-      // enough, and both land in one group commit. Streams others write too may lose a race,
-      // so what depends on them waits until they are durable.
-      deps.push(this.pipelineSameStream && !this.multiWriter(other) ? slot.issued : slot.durable);
+      // append handed over after the appends it was decided from lands after them or not at
+      // all, and they share one group commit. The one exception, an order append losing its
+      // race against an OrderCancelRequested, leaves a gap that the redelivery closes: what
+      // the runner decides elsewhere from an order does not depend on a cancel request, except
+      // at acceptance, where the redelivery accepts and cancels at once (see exchangeWorkflow).
+      deps.push(this.pipelineSameStream ? slot.issued : slot.durable);
     }
     const slot: Slot = { issued: new Gate(), durable: new Gate() };
     this.slots.set(stream, slot);
