@@ -142,6 +142,7 @@ async function onOrderPlaced(ctx: Ctx, placed: OrderPlacedData): Promise<void> {
   const pStream = positionStream(placed.userId, placed.symbol);
   const insured = placed.userId === INSURANCE_USER_ID;
   const aStream = insured ? undefined : streams.account(placed.userId);
+  ctx.adoptLive(order);
   await ctx.load(oStream, order);
   await ctx.load(pStream, position);
   if (aStream) await ctx.load(aStream, account);

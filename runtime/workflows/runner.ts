@@ -22,6 +22,12 @@ export interface StepContext<M> {
   memory: M;
   /** makes sure the aggregate is cached (reads snapshot + tail on a miss) */
   load(stream: string, kind: AggregateKind): Promise<void>;
+  /**
+   * While live (past the first catch-up), caches the stream the event opens (revision 0) from
+   * the event itself instead of reading it. If others wrote after it, the next append there
+   * loses its race; the restart then catches up again and reads the stream.
+   */
+  adoptLive(kind: AggregateKind): void;
   /** the cached state (after load); reading it makes later appends of this step depend on it */
   state<S>(stream: string, kind: AggregateKind<unknown, S>): S;
   /** decide on the cached state, fold the events in, and queue the append (not awaited) */
@@ -273,6 +279,10 @@ export class WorkflowRunner<M> {
         runner.memory = value;
       },
       load: (stream, kind) => this.ensure(stream, kind),
+      adoptLive: (kind) => {
+        if (!this.caughtUp || event.revision !== 0 || this.cache.has(event.stream) || this.slots.has(event.stream)) return;
+        this.cache.set(event.stream, { kind, state: kind.evolve(kind.initialState(), asDecided(event)), revision: 0, snapshotRevision: 0 });
+      },
       state: <S>(stream: string, kind: AggregateKind<unknown, S>) => {
         const cached = this.cached(stream, kind);
         if (!touched.includes(stream)) touched.push(stream);
