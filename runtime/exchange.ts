@@ -8,13 +8,13 @@ import { instrumentDecider } from '../domain/instrument/decider.js';
 import type { Instrument, InstrumentInput } from '../domain/instrument/types.js';
 import { positiveInput } from '../domain/money/amounts.js';
 import { canonical } from '../domain/money/decimal.js';
-import { orderDeciderForWorkflows } from '../domain/order/forWorkflows.js';
+import { orderDecider } from '../domain/order/decider.js';
 import type { OrderState, PlaceOrderInput } from '../domain/order/types.js';
 import { INSURANCE_USER_ID } from '../domain/position/index.js';
 import { DomainError, badInput, idempotencyKeyReused } from '../domain/shared/errors.js';
 import type { PositionRequestedData } from '../domain/workflows/positionRequest.js';
 import type { TransferKind, TransferRecordedData } from '../domain/workflows/transfer.js';
-import { asDecided, loadAggregate, type Evolver } from './aggregates/load.js';
+import { asDecided, loadAggregate } from './aggregates/load.js';
 import type { SnapshotStore } from './aggregates/snapshots.js';
 import type { InstrumentDirectory } from './instruments.js';
 
@@ -221,7 +221,7 @@ export class Exchange {
     const orderId = orderIdFor(userId, clientOrderId);
     const { clientOrderId: _ignored, ...orderInput } = input;
     const command = { type: 'PlaceOrder', orderId, userId, clientOrderId, input: orderInput, instrument };
-    const events = orderDeciderForWorkflows.decide(command as never, orderDeciderForWorkflows.initialState());
+    const events = orderDecider.decide(command as never, orderDecider.initialState());
     const stream = streams.order(orderId);
     const existing = await this.firstEvent(stream);
     if (existing) return this.samePlacement(existing, command, orderId, clientOrderId);
@@ -236,8 +236,8 @@ export class Exchange {
 
   /** a repeat: the same payload answers the same order, another one IDEMPOTENCY_KEY_REUSED */
   private samePlacement(first: RecordedEvent, command: unknown, orderId: string, clientOrderId: string): Appended & { orderId: string; clientOrderId: string } {
-    const state = orderDeciderForWorkflows.evolve(orderDeciderForWorkflows.initialState(), asDecided(first));
-    orderDeciderForWorkflows.decide(command as never, state);
+    const state = orderDecider.evolve(orderDecider.initialState(), asDecided(first));
+    orderDecider.decide(command as never, state);
     return { orderId, clientOrderId, position: first.position };
   }
 
@@ -253,14 +253,14 @@ export class Exchange {
    */
   async cancelOrder(userId: string, orderId: string): Promise<Appended & { orderId: string }> {
     if (typeof orderId !== 'string' || !/^[0-9a-f-]{36}$/.test(orderId)) throw new DomainError('NOT_FOUND', `order ${orderId} not found`);
-    const result = await this.decideOn(streams.order(orderId), orderDeciderForWorkflows, { type: 'RequestCancel', orderId, userId }, true);
+    const result = await this.decideOn(streams.order(orderId), orderDecider, { type: 'RequestCancel', orderId, userId }, true);
     return { orderId, ...result };
   }
 
   /** The order as its stream says now (PENDING until the workflow decided it). */
   async order(orderId: string): Promise<OrderState | undefined> {
     if (typeof orderId !== 'string' || !/^[0-9a-f-]{36}$/.test(orderId)) return undefined;
-    const loaded = await loadAggregate(this.options.store, streams.order(orderId), orderDeciderForWorkflows as Evolver<OrderState>);
+    const loaded = await loadAggregate(this.options.store, streams.order(orderId), orderDecider);
     return loaded.revision < 0 ? undefined : loaded.state;
   }
 

@@ -112,17 +112,29 @@ function placedOrThrow(state: OrderState, orderId: string) {
   return state.placed;
 }
 
+/**
+ * What a repeated acceptance must match, field by field: stored events may list the fields in
+ * another order (JSON order is not part of the payload), and cancelledAtAcceptance records when
+ * the cancel arrived, not what was decided.
+ */
+function acceptanceFingerprint(d: OrderAcceptedData): string {
+  return fingerprint(
+    d.orderId, d.userId, d.symbol, d.side, d.type, d.timeInForce, d.price, d.qty, d.reduceOnly,
+    d.intent, d.closeQty, d.openQty, d.leverage, d.protectedPrice, d.frozenMargin, d.frozenFee,
+  );
+}
+
 function accept(c: AcceptOrder, state: OrderState): OrderEvent[] {
   const placed = placedOrThrow(state, c.orderId);
   const data: OrderAcceptedData = {
-    orderId: c.orderId, userId: placed.userId, symbol: placed.symbol, intent: c.intent, closeQty: c.closeQty, openQty: c.openQty,
+    orderId: c.orderId, userId: placed.userId, symbol: placed.symbol,
+    side: placed.side, type: placed.type, timeInForce: placed.timeInForce, price: placed.price, qty: placed.qty, reduceOnly: placed.reduceOnly,
+    intent: c.intent, closeQty: c.closeQty, openQty: c.openQty,
     leverage: c.leverage, protectedPrice: c.protectedPrice, frozenMargin: c.frozenMargin, frozenFee: c.frozenFee,
     cancelledAtAcceptance: state.cancelRequested,
   };
   if (state.accepted) {
-    const { cancelledAtAcceptance: _a, ...was } = state.accepted;
-    const { cancelledAtAcceptance: _b, ...now } = data;
-    if (JSON.stringify(was) !== JSON.stringify(now)) throw idempotencyKeyReused(acceptKey(c.orderId));
+    if (acceptanceFingerprint(state.accepted) !== acceptanceFingerprint(data)) throw idempotencyKeyReused(acceptKey(c.orderId));
     return [];
   }
   if (state.status !== 'PENDING') throw new DomainInvariantError(`order ${c.orderId} is ${state.status}: it cannot be accepted`);

@@ -121,6 +121,13 @@ export interface OrderAcceptedData {
   orderId: string;
   userId: string;
   symbol: string;
+  /** the order's own fields, so the matching engine needs no other input than this event */
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  price: string | null;
+  qty: string;
+  reduceOnly: boolean;
   intent: Intent;
   closeQty: string;
   openQty: string;

@@ -36,7 +36,8 @@ const placed = (over: Record<string, unknown> = {}): OrderEvent => ({
 const acceptCmd: OrderCommand = { type: 'AcceptOrder', orderId: O, intent: 'INCREASE', closeQty: '0', openQty: '10', leverage: 10, protectedPrice: '100', frozenMargin: '0.1', frozenFee: '0.0006' };
 const accepted = (cancelledAtAcceptance = false): OrderEvent => ({
   type: 'OrderAccepted', key: `${O}:ACCEPT`,
-  data: { orderId: O, userId: U, symbol: 'BTC-PERP', intent: 'INCREASE', closeQty: '0', openQty: '10', leverage: 10, protectedPrice: '100', frozenMargin: '0.1', frozenFee: '0.0006', cancelledAtAcceptance },
+  data: {
+    orderId: O, userId: U, symbol: 'BTC-PERP', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', price: '100', qty: '10', reduceOnly: false, intent: 'INCREASE', closeQty: '0', openQty: '10', leverage: 10, protectedPrice: '100', frozenMargin: '0.1', frozenFee: '0.0006', cancelledAtAcceptance },
 });
 const ref = { orderId: O, userId: U, symbol: 'BTC-PERP' };
 const cancelRequested: OrderEvent = { type: 'OrderCancelRequested', key: `${O}:CANCEL`, data: ref };
@@ -90,6 +91,10 @@ test('accept after a cancel while PENDING → accepted and cancelled in one appe
   accepted(true), { type: 'OrderCancelled', key: `${O}:END`, data: { ...ref, filledQty: '0', remainingQty: '10' } },
 ]);
 test('accept repeated → no events', spec, live, acceptCmd, []);
+test('accept repeated against a stored acceptance listing its fields in another order → no events', spec,
+  [placed(), { ...accepted(), data: Object.fromEntries(Object.entries(accepted().data).reverse()) } as OrderEvent], acceptCmd, []);
+test('accept ✗ repeated where the stored acceptance carries other order fields', rejects,
+  [placed(), { ...accepted(), data: { ...accepted().data, price: '101' } } as OrderEvent], acceptCmd, { code: 'IDEMPOTENCY_KEY_REUSED' });
 test('accept ✗ unknown order', rejects, [], acceptCmd, { code: 'NOT_FOUND' });
 test('accept ✗ repeated with other amounts', rejects, live, { ...acceptCmd, frozenMargin: '0.2' }, { code: 'IDEMPOTENCY_KEY_REUSED' });
 test('accept ✗ of a rejected order', rejects, [placed(), { type: 'OrderRejected', key: `${O}:ACCEPT`, data: { ...ref, reason: 'INSUFFICIENT_MARGIN' } }], acceptCmd, 'INVARIANT');
