@@ -73,7 +73,10 @@ function orderIdOf(event: SourceEvent): string {
   return typeof id === 'string' && id.length > 0 ? id : idOf(event.stream);
 }
 
-/** The engine's input for `event` (a new object), or undefined when it belongs to another symbol / is not an input. */
+/**
+ * The engine's input for `event` (a new object), or undefined when it belongs to another symbol,
+ * is an acceptance that already ended the order (cancelledAtAcceptance), or is not an input.
+ */
 export function translateEvent(event: SourceEvent, grid: InstrumentGrid, isLive: (orderId: string) => boolean): EngineInput | undefined {
   return translateInto(event, grid, isLive, new InputSlots());
 }
@@ -82,7 +85,9 @@ export function translateEvent(event: SourceEvent, grid: InstrumentGrid, isLive:
 export function translateInto(event: SourceEvent, grid: InstrumentGrid, isLive: (orderId: string) => boolean, slots: InputSlots): EngineInput | undefined {
   if (event.type === ORDER_ACCEPTED) {
     const data = event.data;
-    if (data['symbol'] !== grid.symbol) return undefined;
+    // a cancel that arrived while the order was PENDING ended it at acceptance (OrderCancelled in
+    // the same append): the book must never hold it, and nothing is published for it
+    if (data['symbol'] !== grid.symbol || data['cancelledAtAcceptance'] === true) return undefined;
     const rawUserId = data['userId'];
     const userId = typeof rawUserId === 'string' ? rawUserId : '';
     const side = SIDES[data['side'] as string];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AllSubscription, EventStore, Position, SubscribeToAllOptions, SubscriptionMessage } from '../../eventstore/port.js';
+import type { EventStore, Position } from '../../eventstore/port.js';
 import type { Instrument } from '../../domain/instrument/types.js';
 import { FastBook } from '../../matching/book/fast-book.js';
 import { createMatchingEngine, type MatchingEngine } from '../../matching/engine/engine.js';
@@ -34,7 +34,7 @@ export class MatchingHost {
     const engine = createMatchingEngine({
       instrument,
       dir: join(this.options.dataDir, 'matching', instrument.symbol),
-      store: withoutCancelledAtAcceptance(this.options.store),
+      store: this.options.store,
       createBook: () => new FastBook(),
       fsync: this.options.fsync,
       onFailure: (error) => {
@@ -81,32 +81,4 @@ export class MatchingHost {
     await Promise.all(this.starting.values());
     await Promise.all([...this.engines.values()].map((engine) => engine.stop()));
   }
-}
-
-/**
- * An OrderAccepted that ends the order at once (a cancel arrived while it was PENDING) must not
- * reach the book. The engine's input translation does not know that flag yet, so the engine gets
- * a view of the store where such an acceptance is a checkpoint instead of an input.
- */
-export function withoutCancelledAtAcceptance(store: EventStore): EventStore {
-  return {
-    append: (stream, events, expected) => store.append(stream, events, expected),
-    readStream: (stream, options) => store.readStream(stream, options),
-    readAll: (options) => store.readAll(options),
-    headPosition: () => store.headPosition(),
-    close: () => store.close(),
-    subscribeToAll(options?: SubscribeToAllOptions): AllSubscription {
-      const inner = store.subscribeToAll(options);
-      return {
-        close: () => inner.close(),
-        async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-          for await (const message of inner) {
-            if (message.kind === 'event' && message.event.type === 'OrderAccepted' && message.event.data['cancelledAtAcceptance'] === true) {
-              yield { kind: 'checkpoint', position: message.event.position };
-            } else yield message;
-          }
-        },
-      };
-    },
-  };
 }

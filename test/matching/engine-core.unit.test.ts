@@ -92,6 +92,21 @@ test('other symbols are ignored; a cancel is ours by symbol or by a live order i
   t.is(core.marketRevision, 2);
 });
 
+test('an acceptance that ended the order (cancelledAtAcceptance) never reaches the book; a later crossing order does not trade with it', (t) => {
+  const { core, run } = given();
+  const cancelledAtAcceptance = order({ orderId: 'gone', userId: 'maker', side: 'SELL', price: '100' });
+  cancelledAtAcceptance.data = { ...cancelledAtAcceptance.data, cancelledAtAcceptance: true };
+  const kept = order({ orderId: 'kept', userId: 'maker', side: 'SELL', price: '100' });
+  kept.data = { ...kept.data, cancelledAtAcceptance: false };
+  t.is(translateEvent(asSource(cancelledAtAcceptance, 1), grid, () => false), undefined);
+  const out = run([cancelledAtAcceptance, order({ orderId: 't', userId: 'taker', side: 'BUY', price: '100', type: 'MARKET', timeInForce: 'IOC' }), kept]);
+  t.deepEqual(out[0], []);
+  t.false(core.isLive('gone'));
+  t.deepEqual(out[1].map((e) => e.type), ['OrderExpiredInBook'], 'nothing to trade with: the market order expires');
+  t.deepEqual(out[2], [{ type: 'OrderRested', data: { orderId: 'kept', symbol: 'BTC-PERP', side: 'SELL', price: '100', qty: '1' } }]);
+  t.is(core.lastEntrySeq, 2);
+});
+
 test('duplicate live order id, self-trade prevention and FOK expiry', (t) => {
   const { run } = given();
   const out = run([
