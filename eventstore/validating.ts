@@ -58,9 +58,44 @@ function assertJsonValue(value: unknown, depth: number, path: string): void {
   }
 }
 
+/**
+ * The same judgement as assertJsonValue without building a path per property (most of the
+ * validation's cost on every append); only a rejected payload is walked again for its message.
+ */
+function isJsonValue(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (depth >= MAX_JSON_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const child = (value as Record<string, unknown>)[keys[i]!];
+        if (child !== undefined && !isJsonValue(child, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 function assertPlainObject(value: unknown, path: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidEventData(`${path} must be a JSON object`);
+  if (isJsonValue(value, 0)) return;
   assertJsonValue(value, 0, path);
+  // only reachable if a getter answered differently the second time
+  throw new InvalidEventData(`${path} is not JSON`);
 }
 
 /**
