@@ -8,7 +8,7 @@ import { instrumentDecider } from '../domain/instrument/decider.js';
 import type { Instrument, InstrumentInput } from '../domain/instrument/types.js';
 import { positiveInput } from '../domain/money/amounts.js';
 import { canonical } from '../domain/money/decimal.js';
-import { orderDecider } from '../domain/order/decider.js';
+import { orderDecider, orderNotFound } from '../domain/order/decider.js';
 import type { OrderState, PlaceOrderInput } from '../domain/order/types.js';
 import { INSURANCE_USER_ID } from '../domain/position/index.js';
 import { DomainError, badInput, idempotencyKeyReused } from '../domain/shared/errors.js';
@@ -99,18 +99,27 @@ export class Exchange {
 
   // ------------------------------------------------------------------------------ instruments
 
-  /** instrument-{symbol} InstrumentListed; BAD_USER_INPUT per validateInstrument, CONFLICT if listed. */
+  /**
+   * instrument-{symbol} InstrumentListed; BAD_USER_INPUT per validateInstrument. The very same
+   * listing again is an idempotent repeat (the original's position); other parameters for a listed
+   * symbol are CONFLICT. The listing's event id depends on the symbol only, so the store takes
+   * any append under it as a repeat of the first: what the stream holds is compared after the
+   * append, which also covers two concurrent listings that both found no stream.
+   */
   async createInstrument(input: InstrumentInput): Promise<Appended & { instrument: Instrument }> {
     const [event] = instrumentDecider.decide({ type: 'ListInstrument', input }, instrumentDecider.initialState());
     const instrument = event!.data as Instrument;
     const stream = streams.instrument(instrument.symbol);
     try {
-      const result = await this.options.store.append(stream, toEventData(stream, [event!] as unknown as DomainEvent[], this.context()), NO_STREAM);
-      return { instrument, position: result.position };
+      await this.options.store.append(stream, toEventData(stream, [event!] as unknown as DomainEvent[], this.context()), NO_STREAM);
     } catch (error) {
-      if (error instanceof WrongExpectedVersion) throw new DomainError('CONFLICT', `instrument ${instrument.symbol} is already listed`);
-      throw error;
+      if (!(error instanceof WrongExpectedVersion)) throw error;
     }
+    const listed = await this.firstEvent(stream);
+    if (!listed || listed.type !== 'InstrumentListed' || !sameFields(listed.data, instrument)) {
+      throw new DomainError('CONFLICT', `instrument ${instrument.symbol} is already listed with other parameters`);
+    }
+    return { instrument, position: listed.position };
   }
 
   async instrument(symbol: string): Promise<Instrument | undefined> {
@@ -252,8 +261,8 @@ export class Exchange {
    * (position null).
    */
   async cancelOrder(userId: string, orderId: string): Promise<Appended & { orderId: string }> {
-    if (typeof orderId !== 'string' || !/^[0-9a-f-]{36}$/.test(orderId)) throw new DomainError('NOT_FOUND', `order ${orderId} not found`);
-    const result = await this.decideOn(streams.order(orderId), orderDecider, { type: 'RequestCancel', orderId, userId }, true);
+    if (typeof orderId !== 'string' || !/^[0-9a-f-]{36}$/.test(orderId)) throw orderNotFound(orderId);
+    const result = await this.decideOn(streams.order(orderId), orderDecider, { type: 'RequestCancel', orderId, userId }, () => orderNotFound(orderId));
     return { orderId, ...result };
   }
 
@@ -328,10 +337,10 @@ export class Exchange {
    * Load (snapshot + tail) → decide → append at the exact revision. The workflow runner writes
    * the same streams; a conflict reloads and decides again, a bounded number of times.
    */
-  private async decideOn(stream: string, decider: AnyDecider, command: unknown, mustExist = false): Promise<Appended> {
+  private async decideOn(stream: string, decider: AnyDecider, command: unknown, missing?: () => DomainError): Promise<Appended> {
     for (let attempt = 0; ; attempt++) {
       const loaded = await loadAggregate(this.options.store, stream, decider, this.options.snapshots);
-      if (mustExist && loaded.revision < 0) throw new DomainError('NOT_FOUND', `${stream} not found`);
+      if (missing && loaded.revision < 0) throw missing();
       const events = decider.decide(command, loaded.state);
       if (events.length === 0) return { position: null };
       try {
@@ -353,6 +362,12 @@ function sameRequest(first: RecordedEvent, data: PositionRequestedData): Appende
 function sameTransfer(first: RecordedEvent, data: TransferRecordedData, key: string): Appended {
   if (first.type !== 'TransferRecorded' || JSON.stringify(first.data) !== JSON.stringify(data)) throw idempotencyKeyReused(key);
   return { position: first.position };
+}
+
+/** the same fields with the same values, in any order (stored JSON keeps its own key order) */
+function sameFields(stored: Record<string, unknown>, wanted: object): boolean {
+  const entries = Object.entries(wanted);
+  return entries.length === Object.keys(stored).length && entries.every(([key, value]) => JSON.stringify(stored[key]) === JSON.stringify(value));
 }
 
 function requireRequestId(id: string): void {

@@ -107,8 +107,16 @@ function place(c: PlaceOrder, state: OrderState): OrderEvent[] {
   return [{ type: 'OrderPlaced', key: c.orderId, data }];
 }
 
+/**
+ * The one NOT_FOUND of an order: a missing order and another user's answer exactly alike (no
+ * existence leak) — the command API uses it for an order stream that does not exist.
+ */
+export function orderNotFound(orderId: string): DomainError {
+  return new DomainError('NOT_FOUND', `order ${orderId} not found`);
+}
+
 function placedOrThrow(state: OrderState, orderId: string) {
-  if (!state.placed || state.placed.orderId !== orderId) throw new DomainError('NOT_FOUND', `order ${orderId} not found`);
+  if (!state.placed || state.placed.orderId !== orderId) throw orderNotFound(orderId);
   return state.placed;
 }
 
@@ -162,7 +170,7 @@ function reject(c: RejectOrder, state: OrderState): OrderEvent[] {
 /** Another user's order answers NOT_FOUND, exactly like a missing one (no existence leak). */
 function requestCancel(c: RequestCancel, state: OrderState): OrderEvent[] {
   const placed = placedOrThrow(state, c.orderId);
-  if (placed.userId !== c.userId) throw new DomainError('NOT_FOUND', `order ${c.orderId} not found`);
+  if (placed.userId !== c.userId) throw orderNotFound(c.orderId);
   if (isTerminal(state) || state.cancelRequested) return [];
   return [{ type: 'OrderCancelRequested', key: cancelKey(c.orderId), data: { orderId: c.orderId, userId: placed.userId, symbol: placed.symbol } }];
 }
