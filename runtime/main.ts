@@ -21,7 +21,8 @@ import { createProjectionRunner, WaitTimeout, type ProjectionRunner } from '../p
 import { openReadStore, type ReadStore } from '../projections/store/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openEventStore } from './eventStoreFactory.js';
-import { createRuntime, type Runtime } from './runtime.js';
+import { parseRoles, requireSharedStoreFor, servesApi, startRoles } from './roles.js';
+import { createRuntime, type Role, type Runtime } from './runtime.js';
 
 /** The two instruments a fresh exchange lists on its first start (README "Walkthrough" uses them). */
 export const DEMO_INSTRUMENTS: readonly InstrumentInput[] = [
@@ -56,8 +57,11 @@ const ADMIN_KEY_FILE = 'admin-key.sha256';
  * EventStoreDB), the runtime (matching engines, workflows, command API), every projection into
  * the read store (memory, or Redis), and the GraphQL API with its subscriptions, on PORT.
  * Restarts resume from disk: checkpoints, WALs and the log; in-memory read models rebuild.
+ * `roles` other than all (EventStoreDB only) run the API with just those runtime parts.
  */
-export async function startMainJob(config: Config, log: (line: string) => void): Promise<MainJob> {
+export async function startMainJob(config: Config, log: (line: string) => void, roles: Role[] = ['all']): Promise<MainJob> {
+  requireSharedStoreFor(config, roles);
+  if (!servesApi(roles)) throw new ConfigError(`the main job serves the API: roles ${roles.join(',')} run with startRoles`);
   const stack: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stack.reverse()) await stop().catch((error: Error) => log(`shutdown: ${error.message}`));
@@ -72,6 +76,7 @@ export async function startMainJob(config: Config, log: (line: string) => void):
     const runtime = await createRuntime({
       store,
       dataDir: config.dataDir,
+      roles,
       remoteStore: config.eventStoreUrl !== undefined,
       onError: (error, where) => log(`${where}: ${(error as Error)?.stack ?? String(error)}`),
     });
@@ -206,10 +211,16 @@ async function listDemoInstruments(runtime: Runtime, log: (line: string) => void
   }
 }
 
+/**
+ * `npm start [-- --role all|api|matching|workflows[,…]]` (or ROLE): everything in one process
+ * by default; against EventStoreDB each part can run alone. Without `api`, the process serves
+ * no HTTP: it runs its workflows or matching engines until SIGTERM.
+ */
 async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   const config = loadConfig();
-  const job = await startMainJob(config, log);
+  const roles = parseRoles(process.argv.slice(2));
+  const job = servesApi(roles) ? await startMainJob(config, log, roles) : await startWorker(config, roles, log);
   const shutdown = async (signal: string) => {
     log(`${signal}: shutting down`);
     await job.stop();
@@ -217,6 +228,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function startWorker(config: Config, roles: Role[], log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+  const started = await startRoles(config, roles, log);
+  log(`event store: ${started.description}`);
+  log(`running roles ${roles.join(',')} (no API in this process)`);
+  return started;
 }
 
 const entry = process.argv[1];

@@ -30,11 +30,29 @@ export interface StartedRoles {
   stop(): Promise<void>;
 }
 
-/** Opens the configured store and starts the given roles on it (the composition root's entry). */
-export async function startRoles(config: Config, roles: Role[], log: (line: string) => void): Promise<StartedRoles> {
-  if (!roles.includes('all') && !config.eventStoreUrl) {
-    throw new ConfigError('running a single role needs a shared store: set EVENTSTORE_URL (the embedded store belongs to one process)');
+/** true when `roles` leave a part of the exchange to other processes */
+export function isPartial(roles: readonly Role[]): boolean {
+  return !roles.includes('all');
+}
+
+/**
+ * The other processes reach the log only through a shared store: the embedded store is one
+ * process's files, so a part started alone on it would never meet the rest.
+ */
+export function requireSharedStoreFor(config: Config, roles: readonly Role[]): void {
+  if (isPartial(roles) && !config.eventStoreUrl) {
+    throw new ConfigError(`--role ${roles.join(',')} needs a shared store: set EVENTSTORE_URL (the embedded store belongs to one process; without EVENTSTORE_URL run --role all)`);
   }
+}
+
+/** true when the process serves the API (GraphQL, read models): `all` or `api` */
+export function servesApi(roles: readonly Role[]): boolean {
+  return roles.includes('all') || roles.includes('api');
+}
+
+/** Opens the configured store and starts the given roles on it, without the API (a worker process). */
+export async function startRoles(config: Config, roles: Role[], log: (line: string) => void): Promise<StartedRoles> {
+  requireSharedStoreFor(config, roles);
   const { store, description } = await openEventStore(config, log);
   const runtime = await createRuntime({
     store,

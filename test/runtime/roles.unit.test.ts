@@ -1,6 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config.js';
-import { parseRoles } from '../../runtime/roles.js';
+import { parseRoles, requireSharedStoreFor, servesApi } from '../../runtime/roles.js';
+import type { Role } from '../../runtime/runtime.js';
 
 test('--role: default all; one or several; ROLE from the environment; unknown rejected', (t) => {
   t.deepEqual(parseRoles([], {}), ['all']);
@@ -8,4 +9,16 @@ test('--role: default all; one or several; ROLE from the environment; unknown re
   t.deepEqual(parseRoles(['--role=api,matching'], {}), ['api', 'matching']);
   t.deepEqual(parseRoles([], { ROLE: 'matching' }), ['matching']);
   t.throws(() => parseRoles(['--role=projections'], {}), { instanceOf: ConfigError });
+});
+
+test('a part alone needs a shared store; all runs anywhere; only all and api serve the API', (t) => {
+  const embedded = { port: 0, dataDir: './data', production: false };
+  t.notThrows(() => requireSharedStoreFor(embedded, ['all']));
+  for (const roles of [['workflows'], ['matching'], ['api'], ['api', 'matching']] as Role[][]) {
+    t.throws(() => requireSharedStoreFor(embedded, roles), { instanceOf: ConfigError, message: /needs a shared store: set EVENTSTORE_URL/ }, roles.join(','));
+    t.notThrows(() => requireSharedStoreFor({ ...embedded, eventStoreUrl: 'esdb://127.0.0.1:2113?tls=false' }, roles));
+  }
+  t.true(servesApi(['all']));
+  t.true(servesApi(['api', 'matching']));
+  t.false(servesApi(['workflows', 'matching']));
 });
