@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { depthHashOf } from '../../matching/book/hash.js';
 import { CMD_CANCEL, CMD_LIMIT, type WorkloadColumns } from '../../matching/workload/format.js';
 import { loadWorkload } from '../../matching/workload/files.js';
-import { MEMORY_RESTING_ORDERS, forceGc, median, percentileNs, retainedBytes, type RunnerResult } from './stats.js';
+import { bytesPerRestingOrder, commandLatencyNs, medianPassNs, type ReplayTarget } from './measure.js';
+import { MEMORY_RESTING_ORDERS, forceGc, type RunnerResult } from './stats.js';
 
 interface PeerProcessResult { err: unknown }
 interface PeerBook {
@@ -47,55 +48,36 @@ function replay(book: PeerBook, cols: WorkloadColumns, from: number, to: number)
   }
 }
 
-for (let k = 0; k < 1; k++) replay(new peer.OrderBook(), w, 0, w.total);
+const target: ReplayTarget<PeerBook> = { fresh: () => new peer.OrderBook(), replay: (book, from, to) => replay(book, w, from, to) };
+
+target.replay(target.fresh(), 0, w.total);
 forceGc();
 errors = 0;
 
-const throughputNs: number[] = [];
-let book = new peer.OrderBook();
-for (let rep = 0; rep < reps; rep++) {
-  book = new peer.OrderBook();
-  replay(book, w, 0, w.prefill);
-  const t0 = process.hrtime.bigint();
-  replay(book, w, w.prefill, w.total);
-  throughputNs.push(Number(process.hrtime.bigint() - t0));
-}
-const elapsedNs = median(throughputNs);
+const { elapsedNs, book } = medianPassNs(target, w.prefill, w.total, reps);
 const [asks, bids] = book.depth();
 const finalResting = (book as unknown as { orders: Record<string, unknown> }).orders === undefined
   ? NaN : Object.keys((book as unknown as { orders: Record<string, unknown> }).orders).length;
 const finalDepthSha256 = depthHashOf(bids, asks);
 const timedErrors = errors;
 
-forceGc();
-const latencyBook = new peer.OrderBook();
-replay(latencyBook, w, 0, w.prefill);
-const latencyNs = new Float64Array(measured);
-for (let i = w.prefill; i < w.total; i++) {
-  const s = process.hrtime.bigint();
-  replay(latencyBook, w, i, i + 1);
-  latencyNs[i - w.prefill] = Number(process.hrtime.bigint() - s);
-}
-latencyNs.sort();
+const latency = commandLatencyNs(target, w.prefill, w.total);
 
-forceGc();
-const before = retainedBytes();
-const memoryBook = new peer.OrderBook();
-for (let i = 0; i < MEMORY_RESTING_ORDERS; i++) {
-  const buy = (i & 1) === 0;
-  memoryBook.limit({ id: String(i), side: buy ? 'buy' : 'sell', size: 1 + (i % 10), price: buy ? 9999 - (i % 500) : 10001 + (i % 500) });
-}
-forceGc();
-const bytesPerRestingOrder = (retainedBytes() - before) / MEMORY_RESTING_ORDERS;
-void memoryBook.depth();
+const memory = bytesPerRestingOrder(() => {
+  const memoryBook = new peer.OrderBook();
+  for (let i = 0; i < MEMORY_RESTING_ORDERS; i++) {
+    const buy = (i & 1) === 0;
+    memoryBook.limit({ id: String(i), side: buy ? 'buy' : 'sell', size: 1 + (i % 10), price: buy ? 9999 - (i % 500) : 10001 + (i % 500) });
+  }
+  return memoryBook;
+});
+void memory.book.depth();
 
 const result: RunnerResult & { errors: number } = {
   name: `nodejs-order-book@${peerVersion}`,
   opsPerSec: Math.round(measured / (elapsedNs / 1e9)),
-  p50Ns: percentileNs(latencyNs, 0.5),
-  p99Ns: percentileNs(latencyNs, 0.99),
-  p999Ns: percentileNs(latencyNs, 0.999),
-  bytesPerRestingOrder: Math.round(bytesPerRestingOrder * 10) / 10,
+  ...latency,
+  bytesPerRestingOrder: memory.bytesPerRestingOrder,
   finalResting,
   finalDepthSha256,
   errors: timedErrors,
