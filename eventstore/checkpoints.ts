@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomicFile.js';
 import { InvalidEventData, StoreCorrupted } from './errors.js';
 import type { Position } from './port.js';
 
@@ -34,9 +34,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
 }
 
 /**
- * One small file per consumer under `dir`, replaced atomically: write a temp file, fsync it,
- * rename it over the old one, fsync the directory. A crash leaves the old or the new checkpoint,
- * never a torn one. Saves of one consumer are serialised so an older one never lands last.
+ * One small file per consumer under `dir`, replaced atomically (writeFileAtomic): a crash leaves
+ * the old or the new checkpoint, never a torn one. Saves of one consumer are serialised so an
+ * older one never lands last.
  */
 export class FileCheckpointStore implements CheckpointStore {
   private readonly chains = new Map<string, Promise<void>>();
@@ -80,25 +80,6 @@ export class FileCheckpointStore implements CheckpointStore {
 
   private async write(name: string, position: Position): Promise<void> {
     await (this.dirReady ??= mkdir(this.dir, { recursive: true }));
-    const temp = join(this.dir, `.${name}.${randomUUID()}.tmp`);
-    const file = await open(temp, 'w');
-    try {
-      await file.writeFile(`${JSON.stringify({ position, savedAt: new Date().toISOString() })}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      await rename(temp, this.path(name));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(this.path(name), `${JSON.stringify({ position, savedAt: new Date().toISOString() })}\n`);
   }
 }

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DomainError } from '../domain/shared/errors.js';
 import type { InstrumentInput } from '../domain/instrument/types.js';
+import { writeFileAtomic } from '../eventstore/atomicFile.js';
 import type { EventStore, Position } from '../eventstore/port.js';
 import { createApp } from '../graphql/app.js';
 import { API_KEY_PREFIX, hashApiKey } from '../graphql/auth.js';
@@ -21,8 +22,8 @@ import { createProjectionRunner, WaitTimeout, type ProjectionRunner } from '../p
 import { openReadStore, type ReadStore } from '../projections/store/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openEventStore } from './eventStoreFactory.js';
-import { parseRoles, requireSharedStoreFor, servesApi, startRoles } from './roles.js';
-import { createRuntime, type Role, type Runtime } from './runtime.js';
+import { createRuntimeFor, parseRoles, requireSharedStoreFor, servesApi, startRoles } from './roles.js';
+import type { Role, Runtime } from './runtime.js';
 
 /** The two instruments a fresh exchange lists on its first start (README "Walkthrough" uses them). */
 export const DEMO_INSTRUMENTS: readonly InstrumentInput[] = [
@@ -73,13 +74,7 @@ export async function startMainJob(config: Config, log: (line: string) => void, 
 
     const admin = await adminKeyHash(config, log);
 
-    const runtime = await createRuntime({
-      store,
-      dataDir: config.dataDir,
-      roles,
-      remoteStore: config.eventStoreUrl !== undefined,
-      onError: (error, where) => log(`${where}: ${(error as Error)?.stack ?? String(error)}`),
-    });
+    const runtime = await createRuntimeFor(config, store, roles, log);
     stack.push(() => runtime.stop());
 
     const readStore = await openReadStore({ redisUrl: config.redisUrl, onConnectionError: (error) => log(`read store: ${error.message}`) });
@@ -193,9 +188,7 @@ async function adminKeyHash(config: Config, log: (line: string) => void): Promis
 
 async function persist(file: string, hash: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${createHash('sha256').update(String(process.pid)).digest('hex').slice(0, 8)}.tmp`;
-  await writeFile(temp, `${hash}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeFileAtomic(file, `${hash}\n`, { mode: 0o600 });
 }
 
 async function listDemoInstruments(runtime: Runtime, log: (line: string) => void): Promise<void> {

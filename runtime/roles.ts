@@ -1,4 +1,5 @@
 import { ConfigError, type Config } from './config.js';
+import type { EventStore } from '../eventstore/port.js';
 import { openEventStore } from './eventStoreFactory.js';
 import { ROLES, createRuntime, type Role, type Runtime } from './runtime.js';
 
@@ -50,17 +51,28 @@ export function servesApi(roles: readonly Role[]): boolean {
   return roles.includes('all') || roles.includes('api');
 }
 
-/** Opens the configured store and starts the given roles on it, without the API (a worker process). */
-export async function startRoles(config: Config, roles: Role[], log: (line: string) => void): Promise<StartedRoles> {
-  requireSharedStoreFor(config, roles);
-  const { store, description } = await openEventStore(config, log);
-  const runtime = await createRuntime({
+/** The runtime of `roles` on `store`, configured from the process configuration (failures go to `log`). */
+export function createRuntimeFor(config: Config, store: EventStore, roles: Role[], log: (line: string) => void): Promise<Runtime> {
+  return createRuntime({
     store,
     dataDir: config.dataDir,
     roles,
     remoteStore: config.eventStoreUrl !== undefined,
     onError: (error, where) => log(`${where}: ${(error as Error)?.stack ?? String(error)}`),
   });
+}
+
+/** Opens the configured store and starts the given roles on it, without the API (a worker process). */
+export async function startRoles(config: Config, roles: Role[], log: (line: string) => void): Promise<StartedRoles> {
+  requireSharedStoreFor(config, roles);
+  const { store, description } = await openEventStore(config, log);
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntimeFor(config, store, roles, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     runtime,
     description,

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replaces `path` with `text` so that a crash leaves the old file or the new one, never a torn
+ * one: write a temp file beside it, fsync it, rename it over the old one, fsync the directory
+ * (the rename itself is durable only then). The directory must exist. Concurrent writers of
+ * one path must be serialised by the caller, or an older content may land last.
+ */
+export async function writeFileAtomic(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
+  const file = await open(temp, 'w', options.mode);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
