@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -29,5 +29,15 @@ export async function writeFileAtomic(path: string, text: string, options: { mod
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** The text of a file written with writeFileAtomic, or undefined when there is none yet (any other error throws). */
+export async function readFileIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomicFile.js';
+import { readFileIfExists, writeFileAtomic } from './atomicFile.js';
 import { InvalidEventData, StoreCorrupted } from './errors.js';
 import type { Position } from './port.js';
 
@@ -51,13 +51,8 @@ export class FileCheckpointStore implements CheckpointStore {
   async load(name: string): Promise<Position | undefined> {
     assertConsumerName(name);
     await this.chains.get(name);
-    let text: string;
-    try {
-      text = await readFile(this.path(name), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readFileIfExists(this.path(name));
+    if (text === undefined) return undefined;
     const parsed = JSON.parse(text) as { position?: unknown };
     if (typeof parsed.position !== 'string' || !/^\d+$/.test(parsed.position)) throw new StoreCorrupted(`checkpoint ${name} holds no position: ${text}`);
     return parsed.position;

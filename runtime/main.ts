@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DomainError } from '../domain/shared/errors.js';
 import type { InstrumentInput } from '../domain/instrument/types.js';
-import { writeFileAtomic } from '../eventstore/atomicFile.js';
+import { readFileIfExists, writeFileAtomic } from '../eventstore/atomicFile.js';
 import type { EventStore, Position } from '../eventstore/port.js';
 import { createApp } from '../graphql/app.js';
 import { API_KEY_PREFIX, hashApiKey } from '../graphql/auth.js';
@@ -174,7 +174,7 @@ async function adminKeyHash(config: Config, log: (line: string) => void): Promis
     log('admin key: from ADMIN_API_KEY');
     return { hash: hashApiKey(config.adminApiKey), generated: undefined };
   }
-  const stored = await readFile(file, 'utf8').then((text) => text.trim(), () => undefined);
+  const stored = (await readFileIfExists(file))?.trim();
   if (stored !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(stored)) throw new ConfigError(`${file} does not hold a SHA-256 hex digest; delete it to generate a new admin key`);
     log(`admin key: as printed on the first start (its hash is in ${file})`);

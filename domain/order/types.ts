@@ -64,9 +64,8 @@ export interface PlaceOrder {
   instrument: Instrument | undefined;
 }
 
-export interface AcceptOrder {
-  type: 'AcceptOrder';
-  orderId: string;
+/** What the workflow decided when it accepted an order (the command and the event carry it alike). */
+export interface AcceptanceTerms {
   intent: Intent;
   closeQty: string;
   openQty: string;
@@ -75,6 +74,11 @@ export interface AcceptOrder {
   protectedPrice: string | null;
   frozenMargin: string;
   frozenFee: string;
+}
+
+export interface AcceptOrder extends AcceptanceTerms {
+  type: 'AcceptOrder';
+  orderId: string;
 }
 
 export interface RejectOrder {
@@ -117,24 +121,10 @@ export interface OrderPlacedData extends ValidOrder {
   clientOrderId: string;
 }
 
-export interface OrderAcceptedData {
+/** The order's own fields (so the matching engine needs no other input than this event) and the terms. */
+export interface OrderAcceptedData extends ValidOrder, AcceptanceTerms {
   orderId: string;
   userId: string;
-  symbol: string;
-  /** the order's own fields, so the matching engine needs no other input than this event */
-  side: Side;
-  type: OrderType;
-  timeInForce: TimeInForce;
-  price: string | null;
-  qty: string;
-  reduceOnly: boolean;
-  intent: Intent;
-  closeQty: string;
-  openQty: string;
-  leverage: number;
-  protectedPrice: string | null;
-  frozenMargin: string;
-  frozenFee: string;
   /**
    * true when a cancel arrived while the order was PENDING: an OrderCancelled follows in the same
    * append, and the matching engine must not take the order into its book.
