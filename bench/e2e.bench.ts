@@ -1,7 +1,7 @@
 /**
  * End-to-end benchmark (npm run bench:e2e): N users place random crossing limit orders through
  * the command API (no HTTP) until everything is matched, settled, journaled and the system is
- * idle. Prints one JSON line per case: orders/s, trades/s, events/s, and p50/p99 from placement
+ * idle. Prints one JSON line per case: orders/s, CPU ms per order, trades/s, events/s, and p50/p99 from placement
  * to NEW (OrderAccepted) and from placement to settled (the order's OrderFilled, which is written
  * after both the position's and the account's leg appends).
  *
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     const headBefore = BigInt(await opened.store.headPosition());
     const eventsBefore = await countEvents(opened.store);
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     let next = 0;
     const placeOne = async (i: number) => {
       const user = users[Math.floor(random() * users.length)]!;
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
     const placedMs = performance.now() - start;
     await system.waitForIdle(600_000);
     const seconds = (performance.now() - start) / 1000;
+    // CPU of the whole process (all threads) per order: robust to a machine shared with other work
+    const cpu = process.cpuUsage(cpuStart);
     await watch.close();
     await watching;
     const events = (await countEvents(opened.store)) - eventsBefore;
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
     const line = {
       bench: 'e2e', store: STORE, mode: RATE > 0 ? `open-loop ${RATE}/s` : `closed-loop ${CONCURRENCY}`, orders: ORDERS, users: USERS,
       seconds: Number(seconds.toFixed(2)), placementSeconds: Number((placedMs / 1000).toFixed(2)),
-      ordersPerSec: Math.round(ORDERS / seconds), tradesPerSec: Math.round(trades / seconds), eventsPerSec: Math.round(events / seconds), trades, events,
+      ordersPerSec: Math.round(ORDERS / seconds), cpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(3)), tradesPerSec: Math.round(trades / seconds), eventsPerSec: Math.round(events / seconds), trades, events,
       newP50Ms: Number(percentile(toNew, 50).toFixed(2)), newP99Ms: Number(percentile(toNew, 99).toFixed(2)),
       settledP50Ms: Number(percentile(toSettled, 50).toFixed(2)), settledP99Ms: Number(percentile(toSettled, 99).toFixed(2)), settledOrders: toSettled.length,
       headGrowth: String(BigInt(await opened.store.headPosition()) - headBefore),
