@@ -22,8 +22,25 @@ export const ROUND_HALF_EVEN = DecimalJs.ROUND_HALF_EVEN;
 
 export const ZERO = new Decimal(0);
 
+/**
+ * Parsed decimal texts by their text. Decimals never change (every method returns a new one),
+ * so one parse can serve every later use; the same amounts come back all the time (instrument
+ * parameters, a fill's price and quantity, the amounts of an event and of its journal lines).
+ * Cleared when full, which bounds the memory without bookkeeping per hit.
+ */
+const PARSED_MAX = 4096;
+let parsed = new Map<string, Decimal>();
+
 export function dec(value: DecimalValue): Decimal {
-  return value instanceof Decimal ? value : new Decimal(value);
+  if (value instanceof Decimal) return value;
+  if (typeof value !== 'string') return new Decimal(value);
+  let parsedValue = parsed.get(value);
+  if (parsedValue === undefined) {
+    parsedValue = new Decimal(value);
+    if (parsed.size >= PARSED_MAX) parsed = new Map();
+    parsed.set(value, parsedValue);
+  }
+  return parsedValue;
 }
 
 /** Canonical form (DESIGN §4): plain notation, no exponent, no trailing zeros, "0" for zero. */
