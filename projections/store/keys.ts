@@ -9,9 +9,13 @@ import { InvalidWriteOp } from './errors.js';
 const PROJECTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const MAX_VERSION = 1_000_000;
 export const MAX_KEY_LENGTH = 1024;
-/** Positions are unsigned 64-bit integers at most: 20 decimal digits. */
-const POSITION = /^(0|[1-9][0-9]{0,19})$/;
-const POSITION_DIGITS = 20;
+/**
+ * Positions are unsigned integers of up to 128 bits (39 decimal digits): the embedded store's
+ * are byte offsets, the EventStoreDB adapter's are commit × 2^64 + prepare.
+ */
+const POSITION = /^(0|[1-9][0-9]{0,38})$/;
+const POSITION_DIGITS = 39;
+const MAX_POSITION = '340282366920938463463374607431768211455';
 
 export function assertProjectionName(projection: string): void {
   if (typeof projection !== 'string' || !PROJECTION_NAME.test(projection)) {
@@ -26,8 +30,8 @@ export function assertVersion(version: number): void {
 }
 
 export function assertPosition(position: Position): void {
-  if (typeof position !== 'string' || !POSITION.test(position) || (position.length === POSITION_DIGITS && position > '18446744073709551615')) {
-    throw new InvalidWriteOp(`invalid position ${JSON.stringify(position)}: a decimal unsigned 64-bit integer`);
+  if (typeof position !== 'string' || !POSITION.test(position) || (position.length === POSITION_DIGITS && position > MAX_POSITION)) {
+    throw new InvalidWriteOp(`invalid position ${JSON.stringify(position)}: a decimal unsigned 128-bit integer`);
   }
 }
 

@@ -133,14 +133,16 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
     }
   });
 
-  test(`${name}: log-order members sort newest first even past 2^53`, async (t) => {
+  test(`${name}: log-order members sort newest first even past 2^53 and 2^64 (EventStoreDB positions)`, async (t) => {
     const { store, cleanup } = await makeStore();
     const p = uniqueProjection();
     try {
-      const positions = ['9', '10', '9007199254740992', '9007199254740993', '18446744073709551615'];
+      // the EventStoreDB adapter's positions are commit × 2^64 + prepare
+      const positions = ['9', '10', '9007199254740992', '9007199254740993', '18446744073709551615', '18446744073709551617', '340282366920938463463374607431768211455'];
       await store.applyBatch(p, 1, positions.map((position, i) => w.zadd('journal:u1', 0, logOrderMember(position, `e${i}`))), '1');
       const page = await store.versionView(p, 1).zrevrange('journal:u1', 0, -1);
-      t.deepEqual(page.map(idOfLogOrderMember), ['e4', 'e3', 'e2', 'e1', 'e0']);
+      t.deepEqual(page.map(idOfLogOrderMember), ['e6', 'e5', 'e4', 'e3', 'e2', 'e1', 'e0']);
+      t.throws(() => logOrderMember('340282366920938463463374607431768211456', 'x'), { instanceOf: InvalidWriteOp });
     } finally {
       await cleanup();
     }
@@ -206,6 +208,16 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
       t.false((await store.applyBatch(p, 1, [w.set('x', '1')], '18446744073709551614')).applied);
       t.false(await store.versionView(p, 1).exists('x'));
       t.is(await store.checkpoint(p, 1), '18446744073709551615');
+      // and beyond 64 bits, as the EventStoreDB adapter's positions are: equal length compares exactly
+      t.true((await store.applyBatch(p, 1, [], '36893488147419103233')).applied);
+      t.false((await store.applyBatch(p, 1, [w.set('x', '1')], '36893488147419103232')).applied);
+      t.true((await store.applyBatch(p, 1, [], '36893488147419103234')).applied);
+      t.is(await store.checkpoint(p, 1), '36893488147419103234');
+      // 39 digits differing where a double cannot tell them apart
+      t.true((await store.applyBatch(p, 1, [], '100000000000000000010000000000000000000')).applied);
+      t.true((await store.applyBatch(p, 1, [], '100000000000000000020000000000000000000')).applied);
+      t.false((await store.applyBatch(p, 1, [w.set('x', '1')], '100000000000000000010000000000000000001')).applied);
+      t.is(await store.checkpoint(p, 1), '100000000000000000020000000000000000000');
     } finally {
       await cleanup();
     }
@@ -266,7 +278,7 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
         ['unknown op', store.applyBatch(p, 1, [{ op: 'incrbyfloat', key: 'k' } as unknown as WriteOp], '1')],
         ['negative trim', store.applyBatch(p, 1, [w.ztrim('z', -1)], '1')],
         ['bad position', store.applyBatch(p, 1, [], '01')],
-        ['over 64 bits', store.applyBatch(p, 1, [], '18446744073709551616')],
+        ['over 128 bits', store.applyBatch(p, 1, [], '340282366920938463463374607431768211456')],
         ['bad name', store.applyBatch('rm:x', 1, [], '1')],
         ['version 0', store.applyBatch(p, 0, [], '1')],
       ];

@@ -18,10 +18,7 @@ export const ARGS_PER_CALL = 256;
 const APPLY_BATCH_LUA = `
 local function before(a, b)
   if #a ~= #b then return #a < #b end
-  if #a <= 15 then return tonumber(a) < tonumber(b) end
-  local ha, hb = tonumber(string.sub(a, 1, #a - 15)), tonumber(string.sub(b, 1, #b - 15))
-  if ha ~= hb then return ha < hb end
-  return tonumber(string.sub(a, -15)) < tonumber(string.sub(b, -15))
+  return a < b
 end
 
 local position = ARGV[1]
