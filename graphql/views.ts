@@ -1,3 +1,4 @@
+import type { Instrument } from '../domain/instrument/types.js';
 /**
  * What the API serves, in the contract's shapes (graphql/contract.graphql). Money is a canonical
  * decimal string, times are ISO strings. The read-model adapter produces these; resolvers pass
@@ -6,19 +7,7 @@
 export type Side = 'BUY' | 'SELL';
 export type OrderStatus = 'PENDING' | 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED';
 
-export interface InstrumentView {
-  symbol: string;
-  quoteAsset: string;
-  contractSize: string;
-  tickSize: string;
-  lotSize: string;
-  makerFeeRate: string;
-  takerFeeRate: string;
-  initialMarginRate: string;
-  maintenanceMarginRate: string;
-  maxLeverage: number;
-  defaultLeverage: number;
-  marketProtection: string;
+export interface InstrumentView extends Instrument {
   markPrice: string | null;
 }
 

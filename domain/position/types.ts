@@ -1,3 +1,4 @@
+import type { Instrument } from '../instrument/types.js';
 import type { DomainEvent } from '../shared/events.js';
 
 /**
@@ -13,22 +14,8 @@ export type Intent = 'INCREASE' | 'REDUCE' | 'CLOSE' | 'FLIP';
 /** The userId of the platform's insurance account; its position has no margin and no freeze. */
 export const INSURANCE_USER_ID = 'insurance';
 
-/**
- * The instrument parameters the position needs. Structural, so the instrument aggregate's own
- * type fits without this folder importing it.
- */
-export interface PositionInstrument {
-  symbol: string;
-  contractSize: string;
-  tickSize: string;
-  lotSize: string;
-  makerFeeRate: string;
-  takerFeeRate: string;
-  initialMarginRate: string;
-  maintenanceMarginRate: string;
-  maxLeverage: number;
-  defaultLeverage: number;
-}
+/** The instrument parameters the position needs (any full Instrument fits). */
+export type PositionInstrument = Omit<Instrument, 'quoteAsset' | 'marketProtection'>;
 
 /** Reservation of close quantity by one order; the list is kept oldest first. */
 export interface Reservation {
