@@ -8,6 +8,7 @@
  * EventStore stream by stream with exact expected revisions and deterministic ids.
  */
 import { createHash } from 'node:crypto';
+import { mulberry32 as prng } from '../../matching/workload/prng.js';
 import { toEventData } from '../../eventstore/envelope.js';
 import { orderIdFor } from '../../eventstore/ids.js';
 import { NO_STREAM, type EventStore, type Position } from '../../eventstore/port.js';
@@ -273,17 +274,8 @@ export class LogBuilder {
   private readonly revisions = new Map<string, number>();
 }
 
-/** A tiny deterministic PRNG (mulberry32): scenarios are reproducible from their seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The workload's deterministic PRNG (mulberry32): scenarios are reproducible from their seed. */
+export { prng };
 
 /** a price on the 0.1 tick grid, canonical */
 function px(value: number): string {

@@ -8,20 +8,11 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../../../eventstore/embedded/index.js';
 import { DomainError } from '../../../domain/shared/errors.js';
 import { createRuntime } from '../../../runtime/runtime.js';
+import { mulberry32 as prng } from '../../../matching/workload/prng.js';
 
 const [dataDir, mode, seedText] = process.argv.slice(2) as [string, string, string];
 const USERS = 8;
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function ignoreConflict(action: () => Promise<unknown>): Promise<void> {
   try {
