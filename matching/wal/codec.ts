@@ -300,9 +300,20 @@ export class EntryDecoder implements EntryView {
    * Recently decoded ids by a hash of their bytes. User ids repeat all the time and a cancel names
    * an order placed shortly before: reusing the string saves decoding it and V8 hashing it again.
    */
-  private readonly interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+  private readonly interned: string[];
+  private readonly internMask: number;
 
-  constructor() {
+  /**
+   * `internSlots` (a power of two) sizes the id cache: a long-lived decoder (recovery, the reader)
+   * keeps the default; a decoder for one entry needs no cache and takes 1, so decoding a committed
+   * batch does not allocate a 16K-slot table per entry.
+   */
+  constructor(internSlots = INTERN_SLOTS) {
+    if (!Number.isInteger(internSlots) || internSlots < 1 || (internSlots & (internSlots - 1)) !== 0) {
+      throw new RangeError(`internSlots must be a power of two, got ${internSlots}`);
+    }
+    this.interned = new Array<string>(internSlots).fill('');
+    this.internMask = internSlots - 1;
     this.input = this.place;
   }
 
@@ -378,7 +389,7 @@ export class EntryDecoder implements EntryView {
     if (how === STR_DECODE) return buf.toString('utf8', start, start + n);
     let hash = n;
     for (let i = start; i < start + n; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const slot = (hash ^ (hash >>> 15)) & (INTERN_SLOTS - 1);
+    const slot = (hash ^ (hash >>> 15)) & this.internMask;
     const known = this.interned[slot]!;
     if (known.length === n) {
       let i = 0;
@@ -405,7 +416,8 @@ const EMPTY = Buffer.alloc(0);
  * matching reads.
  */
 export function decodeEntryView(buf: Buffer, payloadStart: number, payloadEnd: number, withSource = true): EntryView {
-  const decoder = new EntryDecoder();
+  // the view keeps the decoder's input object, so each entry needs its own (cache-less) decoder
+  const decoder = new EntryDecoder(1);
   const input = decoder.read(buf, payloadStart, payloadEnd, withSource ? DECODE_ALL : DECODE_MATCHING);
   input.sourcePosition = decoder.sourcePosition();
   return {
