@@ -38,4 +38,6 @@ export const streams = {
   account: (userId: string) => `account-${userId}`,
   insurance: (asset: string) => `insurance-${asset}`,
   market: (symbol: string) => `market-${symbol}`,
+  /** a leverage change or liquidation request, decided on the position by the workflow runner */
+  positionRequest: (userId: string, symbol: string, requestId: string) => `positionRequest-${userId}_${symbol}_${requestId}`,
 } as const;

@@ -45,7 +45,6 @@ const USER_ID = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,63}$/;
 const CONFLICT_RETRIES = 20;
 
 /** position request streams: the runner is the position's single writer (runtime-owned name) */
-const positionRequestStream = (userId: string, symbol: string, requestId: string) => `positionRequest-${userId}_${symbol}_${requestId}`;
 
 type AnyDecider = { initialState(): any; evolve(state: any, event: { type: string; data: unknown }): any; decide(command: any, state: any): DomainEvent<string, any>[] };
 
@@ -300,7 +299,7 @@ export class Exchange {
   private async positionRequest(data: PositionRequestedData): Promise<Appended> {
     if (!USER_ID.test(data.userId)) throw new DomainError('NOT_FOUND', `user ${data.userId} not found`);
     requireRequestId(data.requestId);
-    const stream = positionRequestStream(data.userId, data.symbol, data.requestId);
+    const stream = streams.positionRequest(data.userId, data.symbol, data.requestId);
     let appended: Appended;
     const existing = await this.firstEvent(stream);
     if (existing) appended = sameRequest(existing, data);
