@@ -50,6 +50,18 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
   let expectedSeq = 0;
   const decoder = new EntryDecoder();
   const depth = (options.withSource ?? true) ? DECODE_ALL : DECODE_MATCHING;
+  /**
+   * The next segment is read while the current one is walked: replay is CPU-bound, so the disk
+   * wait leaves the critical path. The read is one positional read of the whole file on an
+   * already open handle — a single thread-pool job that needs no turn of the event loop, which
+   * the synchronous walk does not give (readFile reads in chunks, one callback each). Only the
+   * last segment is ever truncated, and nothing is read after it.
+   */
+  let prefetch: { index: number; read: Promise<Buffer> } | null = null;
+  const readSegment = (index: number): Promise<Buffer> => {
+    if (prefetch?.index === index) return prefetch.read;
+    return readFile(segments[index]!.path);
+  };
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s]!;
     const next = segments[s + 1];
@@ -63,7 +75,14 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
       report.lastEntrySeq = next.firstSeq - 1;
       continue;
     }
-    const buf = await readFile(segment.path);
+    const buf = await readSegment(s);
+    prefetch = null;
+    if (next !== undefined) {
+      const read = (await startWholeRead(next.path)).contents;
+      // a failed prefetch is reported when (if) that segment is awaited, not as an unhandled rejection
+      read.catch(() => undefined);
+      prefetch = { index: s + 1, read };
+    }
     let offset = 0;
     let seq = segment.firstSeq;
     while (offset < buf.length) {
@@ -95,6 +114,36 @@ export async function scanWal(walDir: string, options: ScanOptions, visit: Entry
     expectedSeq = seq;
   }
   return report;
+}
+
+/**
+ * Opens and sizes `path`, then starts reading it whole in one read call (see the prefetch in
+ * scanWal): resolves once the read is under way (wrapped, or awaiting this would await the read).
+ */
+async function startWholeRead(path: string): Promise<{ contents: Promise<Buffer> }> {
+  const handle = await open(path, 'r');
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  const read = async (): Promise<Buffer> => {
+    try {
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await handle.read(buf, at, size - at, at);
+        if (bytesRead === 0) return buf.subarray(0, at);
+        at += bytesRead;
+      }
+      return buf;
+    } finally {
+      await handle.close();
+    }
+  };
+  return { contents: read() };
 }
 
 async function truncateFile(path: string, length: number): Promise<void> {
