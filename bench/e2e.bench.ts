@@ -10,6 +10,7 @@
  * (embedded | emulator), BENCH_PROFILE=1 (runner counters).
  */
 import { performance } from 'node:perf_hooks';
+import { mulberry32 as prng } from '../matching/workload/prng.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +24,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const STORE = process.env.BENCH_STORE ?? 'embedded';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
