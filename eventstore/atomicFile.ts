@@ -3,17 +3,17 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * Replaces `path` with `text` so that a crash leaves the old file or the new one, never a torn
+ * Replaces `path` with `content` so that a crash leaves the old file or the new one, never a torn
  * one: write a temp file beside it, fsync it, rename it over the old one, fsync the directory
  * (the rename itself is durable only then). The directory must exist. Concurrent writers of
  * one path must be serialised by the caller, or an older content may land last.
  */
-export async function writeFileAtomic(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
   const file = await open(temp, 'w', options.mode);
   try {
-    await file.writeFile(text);
+    await file.writeFile(content);
     await file.sync();
   } finally {
     await file.close();
@@ -30,6 +30,11 @@ export async function writeFileAtomic(path: string, text: string, options: { mod
   } finally {
     await handle.close();
   }
+}
+
+/** Leftover temp files of writeFileAtomic (a crash between write and rename) are named so. */
+export function isAtomicTempName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
 }
 
 /** The text of a file written with writeFileAtomic, or undefined when there is none yet (any other error throws). */

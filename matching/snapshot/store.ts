@@ -6,9 +6,10 @@
  *
  * JSON because a snapshot is written every N entries, not per input, and stays inspectable.
  */
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { isAtomicTempName, writeFileAtomic } from '../../eventstore/atomicFile.js';
 import type { CoreImage } from '../engine/core.js';
 import { fsyncDir } from '../wal/segments.js';
 
@@ -88,17 +89,7 @@ export async function readSnapshot(file: SnapshotFile, symbol: string): Promise<
 export async function writeSnapshot(dir: string, image: CoreImage, symbol: string): Promise<string> {
   const bytes = encodeSnapshot({ formatVersion: FORMAT_VERSION, symbol, image });
   const path = join(dir, snapshotName(image.lastEntrySeq));
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    let written = 0;
-    while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  await fsyncDir(dir);
+  await writeFileAtomic(path, bytes);
   await pruneSnapshots(dir);
   return path;
 }
@@ -107,7 +98,7 @@ async function pruneSnapshots(dir: string): Promise<void> {
   const all = await listSnapshots(dir);
   const stale = all.slice(SNAPSHOTS_KEPT);
   for (const file of stale) await rm(file.path, { force: true });
-  const temps = (await readdir(dir)).filter((name) => name.endsWith('.snap.tmp'));
+  const temps = (await readdir(dir)).filter(isAtomicTempName);
   for (const name of temps) await rm(join(dir, name), { force: true });
   if (stale.length > 0 || temps.length > 0) await fsyncDir(dir);
 }

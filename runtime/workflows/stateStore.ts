@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readFileIfExists, writeFileAtomic } from '../../eventstore/atomicFile.js';
 import type { Position } from '../../eventstore/port.js';
 
 /**
@@ -43,13 +43,8 @@ export class FileRunnerStateStore<M> implements RunnerStateStore<M> {
 
   async load(name: string): Promise<RunnerCheckpoint<M> | undefined> {
     await this.chain.catch(() => undefined);
-    let text: string;
-    try {
-      text = await readFile(this.path(name), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readFileIfExists(this.path(name));
+    if (text === undefined) return undefined;
     const parsed = JSON.parse(text) as RunnerCheckpoint<M>;
     if (typeof parsed.position !== 'string' || !/^\d+$/.test(parsed.position)) throw new Error(`runner checkpoint ${name} holds no position`);
     return parsed;
@@ -63,25 +58,7 @@ export class FileRunnerStateStore<M> implements RunnerStateStore<M> {
 
   private async write(name: string, checkpoint: RunnerCheckpoint<M>): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const temp = join(this.dir, `.${name}.${randomUUID()}.tmp`);
-    const file = await open(temp, 'w');
-    try {
-      await file.writeFile(JSON.stringify(checkpoint));
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      await rename(temp, this.path(name));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(this.path(name), JSON.stringify(checkpoint));
   }
+
 }

@@ -10,8 +10,9 @@
  * A caller's proof is found without any userId index: the secret re-derives the caller's salted
  * user hash, which names the proof file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../eventstore/atomicFile.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { Reserves } from '../../graphql/ports.js';
 import type { ReserveAuditView, ReserveProofView } from '../../graphql/views.js';
@@ -80,10 +81,8 @@ export function createReserveService(options: ReserveServiceOptions): ReserveSer
     const { root } = result.audit;
     await writeProofOfReserves(result, join(base, root.auditId), secretsDir);
     const pointer: LatestPointer = { auditId: root.auditId, logPosition: root.logPosition, reconciled: result.report.ok };
-    const temp = `${latestFile}.${root.auditId}.tmp`;
     await mkdir(base, { recursive: true });
-    await writeFile(temp, `${JSON.stringify(pointer)}\n`);
-    await rename(temp, latestFile);
+    await writeFileAtomic(latestFile, `${JSON.stringify(pointer)}\n`);
     latest = { auditId: root.auditId, secret: result.auditSecret, root, reconciled: result.report.ok };
     options.log?.(`reserve audit ${root.auditId} at ${root.logPosition}: ${result.report.ok ? 'reconciled' : `${result.report.mismatches.length} mismatches`}, ${root.userCount} users, ${Math.round(performance.now() - started)} ms`);
     return auditView(latest);
