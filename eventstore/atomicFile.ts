@@ -24,6 +24,11 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await rm(temp, { force: true });
     throw error;
   }
+  await fsyncDir(dir);
+}
+
+/** fsync a directory, so that a name created, renamed or deleted in it is durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { fsyncDir } from '../atomicFile.js';
 import { join } from 'node:path';
 import { StoreCorrupted } from '../errors.js';
 import { FRAME_HEADER_BYTES, MAX_BODY_BYTES, checkFrame } from './codec.js';
@@ -17,15 +18,6 @@ interface Segment {
 
 function segmentName(base: number): string {
   return `${String(base).padStart(20, '0')}${SEGMENT_SUFFIX}`;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** First offset after `from` where a complete, checksummed frame starts, or -1. */
@@ -106,7 +98,7 @@ export class FileStorage implements LogStorage {
           await handle.sync();
           report.truncated = { segment: name, atByte: at, droppedBytes: buffer.length - at, reason: damage };
           segments.push({ base, path, handle, size: at });
-          await syncDirectory(dir);
+          await fsyncDir(dir);
           break;
         }
         segments.push({ base, path, handle: await open(path, 'r+'), size: buffer.length });
@@ -123,7 +115,7 @@ export class FileStorage implements LogStorage {
   private async startSegment(base: number): Promise<Segment> {
     const path = join(this.dir, segmentName(base));
     const handle = await open(path, 'wx+');
-    await syncDirectory(this.dir);
+    await fsyncDir(this.dir);
     const segment = { base, path, handle, size: 0 };
     this.segments.push(segment);
     return segment;

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isAtomicTempName, writeFileAtomic } from '../../eventstore/atomicFile.js';
 import type { CoreImage } from '../engine/core.js';
+import { listNumberedFiles, numberedFileName } from '../numberedFiles.js';
 import { fsyncDir } from '../wal/segments.js';
 
 export const SNAPSHOTS_KEPT = 2;
 const MAGIC = Buffer.from('OECSNAP1', 'latin1');
 const HEADER_BYTES = MAGIC.length + 8;
-const SNAPSHOT_NAME = /^(\d{16})\.snap$/;
 const FORMAT_VERSION = 1;
 
 export interface SnapshotPayload {
@@ -35,23 +35,12 @@ export interface SnapshotFile {
 }
 
 export function snapshotName(lastEntrySeq: number): string {
-  return `${String(lastEntrySeq).padStart(16, '0')}.snap`;
+  return numberedFileName(lastEntrySeq, 'snap');
 }
 
 /** Newest first. */
 export async function listSnapshots(dir: string): Promise<SnapshotFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return names
-    .map((name) => SNAPSHOT_NAME.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ lastEntrySeq: Number(m[1]), path: join(dir, m[0]) }))
-    .sort((a, b) => b.lastEntrySeq - a.lastEntrySeq);
+  return (await listNumberedFiles(dir, 'snap')).map(({ seq, path }) => ({ lastEntrySeq: seq, path })).reverse();
 }
 
 export function encodeSnapshot(payload: SnapshotPayload): Buffer {
