@@ -4,7 +4,7 @@ import { accountDecider, deficitOf, type AccountState } from '../../domain/accou
 import type { Instrument } from '../../domain/instrument/types.js';
 import { insuranceDecider } from '../../domain/insurance/index.js';
 import { dec } from '../../domain/money/decimal.js';
-import { orderDeciderForWorkflows } from '../../domain/order/forWorkflows.js';
+import { orderDecider } from '../../domain/order/decider.js';
 import type { ExpireReason, OrderPlacedData, OrderState, RejectReason } from '../../domain/order/types.js';
 import {
   INSURANCE_USER_ID,
@@ -30,7 +30,7 @@ export interface ExchangeMemory {
 
 const position = positionDecider as unknown as AggregateKind;
 const account = accountDecider as unknown as AggregateKind;
-const order = orderDeciderForWorkflows as unknown as AggregateKind;
+const order = orderDecider as unknown as AggregateKind;
 const insurance = insuranceDecider as unknown as AggregateKind;
 const transfer = transferDecider as unknown as AggregateKind;
 const positionRequest = positionRequestDecider as unknown as AggregateKind;
