@@ -1,4 +1,5 @@
 import { createInMemoryStore } from '../../eventstore/embedded/index.js';
+import { BTC_PERP as DOMAIN_BTC_PERP } from '../domain/support/instrument.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { streams } from '../../eventstore/streams.js';
 import { accountDecider, type AccountState } from '../../domain/account/index.js';
@@ -15,20 +16,8 @@ import { WrongExpectedVersion } from '../../eventstore/errors.js';
 import { auditLog } from './ledgerAudit.js';
 import { makeTempDir } from './tmpdir.js';
 
-/** BTC-PERP as in the domain scenarios: cs 0.001, tick 0.1, lot 1, maker 0.0002, taker 0.0005, IMR 0.01. */
-export const BTC_PERP: InstrumentInput = {
-  symbol: 'BTC-PERP',
-  quoteAsset: 'USDT',
-  contractSize: '0.001',
-  tickSize: '0.1',
-  lotSize: '1',
-  makerFeeRate: '0.0002',
-  takerFeeRate: '0.0005',
-  initialMarginRate: '0.01',
-  maintenanceMarginRate: '0.005',
-  maxLeverage: 100,
-  defaultLeverage: 10,
-};
+/** BTC-PERP as in the domain scenarios (cs 0.001, tick 0.1, lot 1, maker 0.0002, taker 0.0005, IMR 0.01), quoted in USDT. */
+export const BTC_PERP: InstrumentInput = { ...DOMAIN_BTC_PERP, quoteAsset: 'USDT' };
 
 export interface ScenarioOptions {
   /** the store to run on (default: a fresh in-memory embedded store) */
