@@ -128,10 +128,10 @@ async function onTransfer(ctx: Ctx, data: TransferRecordedData): Promise<void> {
     }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    ctx.decide(tStream, transfer, { type: 'MarkRejected', transferId: data.transferId, code: error.code, reason: error.reason, message: error.message });
+    ctx.decide(tStream, transfer, { type: 'Reject', id: data.transferId, code: error.code, reason: error.reason, message: error.message });
     return;
   }
-  ctx.decide(tStream, transfer, { type: 'MarkPosted', transferId: data.transferId });
+  ctx.decide(tStream, transfer, { type: 'Accept', id: data.transferId });
 }
 
 // --------------------------------------------------------------------------------- placement
@@ -339,7 +339,7 @@ async function onPositionRequest(ctx: Ctx, rStream: string, d: PositionRequested
   } catch (error) {
     // only the position's refusal is the request's answer; anything later is a bug
     if (!(error instanceof DomainError)) throw error;
-    ctx.decide(rStream, positionRequest, { type: 'Reject', requestId: d.requestId, code: error.code, reason: error.reason, message: error.message });
+    ctx.decide(rStream, positionRequest, { type: 'Reject', id: d.requestId, code: error.code, reason: error.reason, message: error.message });
     return;
   }
   if (d.kind === 'LIQUIDATE') {
@@ -352,7 +352,7 @@ async function onPositionRequest(ctx: Ctx, rStream: string, d: PositionRequested
     if (liquidated.type !== 'PositionLiquidated') throw new DomainInvariantError(`liquidation ${d.requestId} answered ${liquidated.type}`);
     await settleLiquidation(ctx, liquidated.data);
   }
-  ctx.decide(rStream, positionRequest, { type: 'Complete', requestId: d.requestId });
+  ctx.decide(rStream, positionRequest, { type: 'Accept', id: d.requestId });
 }
 
 async function settleLiquidation(ctx: Ctx, d: { userId: string; symbol: string; requestId: string; side: 'LONG' | 'SHORT'; price: string; qty: string; marginReleased: string; realizedPnl: string }): Promise<void> {
