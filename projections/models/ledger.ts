@@ -113,29 +113,38 @@ export const ledgerProjection: Projection<LedgerState> = {
     if (problems.length > 0) throw impossible(event, problems.map((p) => `${p.rule}: ${p.detail}`).join('; '), { violations: problems });
     state.balances.apply(lines, userId);
     const writes: WriteOp[] = [];
-    const base = { eventId: event.id, eventType: event.type, referenceId: referenceIdOf(event), occurredAt: occurredAt(event) };
-    const userLines = lines.filter((l) => l.book === 'USER');
-    const platformLines = lines.filter((l) => l.book === 'PLATFORM');
+    const referenceId = referenceIdOf(event);
+    const at = occurredAt(event);
+    const userLines: JournalLine[] = [];
+    const platformLines: JournalLine[] = [];
+    for (const l of lines) {
+      if (l.book === 'USER') userLines.push(l);
+      else if (l.book === 'PLATFORM') platformLines.push(l);
+    }
     if (userLines.length > 0 && userId !== undefined) {
       if (!state.users.has(userId)) {
         state.users.add(userId);
         writes.push(write.sadd(ledgerKeys.users, userId));
       }
-      const entry: JournalEntryModel = { id: `${event.id}:USER`, ...base, lines: userLines };
-      writes.push(write.zadd(ledgerKeys.userJournal(userId), 0, logOrderMember(event.position, member(entry))));
+      writes.push(write.zadd(ledgerKeys.userJournal(userId), 0, logOrderMember(event.position, member(journalEntry(event, 'USER', referenceId, at, userLines)))));
       writes.push(write.hset(ledgerKeys.userAccounts(userId), touchedBalances(state.balances, 'USER', userId, userLines)));
     }
     if (platformLines.length > 0) {
-      const entry: JournalEntryModel = { id: `${event.id}:PLATFORM`, ...base, lines: platformLines };
-      writes.push(write.zadd(ledgerKeys.platformJournal, 0, logOrderMember(event.position, member(entry))));
+      writes.push(write.zadd(ledgerKeys.platformJournal, 0, logOrderMember(event.position, member(journalEntry(event, 'PLATFORM', referenceId, at, platformLines)))));
       writes.push(write.hset(ledgerKeys.platformAccounts, touchedBalances(state.balances, 'PLATFORM', PLATFORM_OWNER, platformLines)));
     }
     return { state, writes };
   },
 };
 
+/** the member's JSON has these keys in this order: a stored journal's members depend on it */
+function journalEntry(event: RecordedEvent, book: Book, referenceId: string, at: string, lines: JournalLine[]): JournalEntryModel {
+  return { id: `${event.id}:${book}`, eventId: event.id, eventType: event.type, referenceId, occurredAt: at, lines };
+}
+
+/** the canonical balance straight from the exact sum: no Decimal is made per line */
 function touchedBalances(balances: LedgerBalances, book: Book, owner: string, lines: readonly JournalLine[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const l of lines) out[accountField(l.asset, l.account)] = canonical(balances.get(book, owner, l.account, l.asset));
+  for (const l of lines) out[accountField(l.asset, l.account)] = balances.balance(book, owner, l.account, l.asset);
   return out;
 }

@@ -25,7 +25,7 @@ class CanonicalWriter {
         this.value(value[i]);
       }
       this.text += ']';
-    } else {
+    } else if (!this.dumpValue(value as Record<string, unknown>)) {
       const record = value as Record<string, unknown>;
       const keys = sortedKeys(record);
       this.text += '{';
@@ -40,10 +40,80 @@ class CanonicalWriter {
     if (this.sink !== null && this.text.length >= CHUNK_CHARS) this.drain();
   }
 
+  /**
+   * A read-model dump value (almost all of a replay's models) written with one JSON.stringify per
+   * hash and per member instead of per token. Only exact shapes take this path — keys as the
+   * dump has them, strings where strings belong, hash fields already in code point order — so
+   * the text is the same as the generic walk's; false leaves anything else to it.
+   */
+  private dumpValue(record: Record<string, unknown>): boolean {
+    switch (record.type) {
+      case 'hash': {
+        const fields = record.fields;
+        if (!hasKeys(record, 2) || !isPlainRecord(fields) || !isCanonicalStringRecord(fields)) return false;
+        this.text += `{"fields":${JSON.stringify(fields)},"type":"hash"}`;
+        return true;
+      }
+      case 'zset': {
+        const entries = record.entries;
+        if (!hasKeys(record, 2) || !Array.isArray(entries) || !entries.every(isZEntry)) return false;
+        this.text += '{"entries":[';
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i] as { member: string; score: number };
+          if (i > 0) this.text += ',';
+          this.text += `{"member":${JSON.stringify(entry.member)},"score":${JSON.stringify(entry.score)}}`;
+          if (this.sink !== null && this.text.length >= CHUNK_CHARS) this.drain();
+        }
+        this.text += '],"type":"zset"}';
+        return true;
+      }
+      case 'set': {
+        const members = record.members;
+        if (!hasKeys(record, 2) || !Array.isArray(members) || !members.every((m) => typeof m === 'string')) return false;
+        this.text += `{"members":${JSON.stringify(members)},"type":"set"}`;
+        return true;
+      }
+      case 'string':
+        if (!hasKeys(record, 2) || typeof record.value !== 'string') return false;
+        this.text += `{"type":"string","value":${JSON.stringify(record.value)}}`;
+        return true;
+      default:
+        return false;
+    }
+  }
+
   drain(): void {
     if (this.text.length > 0) this.sink?.(this.text);
     this.text = '';
   }
+}
+
+/** exactly `count` own enumerable keys (the named ones were read already) */
+function hasKeys(record: Record<string, unknown>, count: number): boolean {
+  let n = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) n += 1;
+  return n === count;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** string values only, keys (in enumeration order, which JSON.stringify also uses) in code point order */
+function isCanonicalStringRecord(record: Record<string, unknown>): boolean {
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof record[keys[i]!] !== 'string') return false;
+    if (i > 0 && compareCodePoints(keys[i - 1]!, keys[i]!) > 0) return false;
+  }
+  return true;
+}
+
+function isZEntry(value: unknown): boolean {
+  if (!isPlainRecord(value) || typeof value.member !== 'string' || !Number.isFinite(value.score)) return false;
+  return hasKeys(value, 2);
 }
 
 /** the keys in code point order; the exported models mostly are already, so check before sorting */
