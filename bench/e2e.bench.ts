@@ -7,7 +7,7 @@
  *
  * Env: BENCH_ORDERS (default 20000), BENCH_USERS (100), BENCH_CONCURRENCY (512 placements in
  * flight, closed loop), BENCH_RATE (orders/s, open loop; 0 = closed loop), BENCH_STORE
- * (embedded | emulator), BENCH_PROFILE=1 (runner counters).
+ * (embedded | emulator), BENCH_THREAD=1 (workflows in a worker thread), BENCH_PROFILE=1 (runner counters).
  */
 import { performance } from 'node:perf_hooks';
 import { mulberry32 as prng } from '../matching/workload/prng.js';
@@ -23,6 +23,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const STORE = process.env.BENCH_STORE ?? 'embedded';
+/** the workflow runner in its own thread (runtime option workflowsThread) */
+const THREAD = process.env.BENCH_THREAD === '1';
 
 
 function percentile(sorted: number[], p: number): number {
@@ -44,7 +46,7 @@ async function openStore(dir: string): Promise<{ store: EventStore; close(): Pro
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'oec-bench-e2e-'));
   const opened = await openStore(dir);
-  const runtime = await createRuntime({ store: opened.store, dataDir: dir, remoteStore: opened.remote, onError: () => undefined });
+  const runtime = await createRuntime({ store: opened.store, dataDir: dir, remoteStore: opened.remote, workflowsThread: THREAD, onError: () => undefined });
   const { exchange, system } = runtime;
   try {
     await exchange.createInstrument({
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
     toNew.sort((a, b) => a - b);
     toSettled.sort((a, b) => a - b);
     const line = {
-      bench: 'e2e', store: STORE, mode: RATE > 0 ? `open-loop ${RATE}/s` : `closed-loop ${CONCURRENCY}`, orders: ORDERS, users: USERS,
+      bench: 'e2e', store: STORE, workflows: THREAD ? 'thread' : 'in-process', mode: RATE > 0 ? `open-loop ${RATE}/s` : `closed-loop ${CONCURRENCY}`, orders: ORDERS, users: USERS,
       seconds: Number(seconds.toFixed(2)), placementSeconds: Number((placedMs / 1000).toFixed(2)),
       ordersPerSec: Math.round(ORDERS / seconds), cpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(3)), tradesPerSec: Math.round(trades / seconds), eventsPerSec: Math.round(events / seconds), trades, events,
       newP50Ms: Number(percentile(toNew, 50).toFixed(2)), newP99Ms: Number(percentile(toNew, 99).toFixed(2)),

@@ -30,6 +30,32 @@ export function serializedPayloadOf(event: EventData): SerializedPayload | undef
   return serialized.get(event);
 }
 
+/** Events whose payload another thread validated and serialised (validateAppend ran there). */
+const trusted = new WeakSet<EventData>();
+
+/**
+ * An event validated and serialised by validateAppend elsewhere (the workflow runner's thread):
+ * its JSON text is appended as is, so the owner of the store does not walk and stringify it again.
+ * `data` and `metadata` are parsed only if an adapter asks for them.
+ */
+export function serializedEvent(id: string, type: string, payload: SerializedPayload): EventData {
+  let data: Record<string, unknown> | undefined;
+  let metadata: EventData['metadata'] | undefined;
+  const event: EventData = {
+    id,
+    type,
+    get data() {
+      return (data ??= JSON.parse(payload.data) as Record<string, unknown>);
+    },
+    get metadata() {
+      return (metadata ??= JSON.parse(payload.metadata) as EventData['metadata']);
+    },
+  };
+  serialized.set(event, payload);
+  trusted.add(event);
+  return event;
+}
+
 function assertJsonValue(value: unknown, depth: number, path: string): void {
   if (value === null) return;
   switch (typeof value) {
@@ -118,9 +144,12 @@ export function validateAppend(stream: string, events: readonly EventData[], exp
     if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE.test(event.type)) {
       throw new InvalidEventData(`${where}: invalid event type ${JSON.stringify(event.type)}`);
     }
-    assertPlainObject(event.data, `${where}.data`);
-    assertPlainObject(event.metadata, `${where}.metadata`);
-    const payload = { data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) };
+    let payload = trusted.has(event) ? serialized.get(event) : undefined;
+    if (!payload) {
+      assertPlainObject(event.data, `${where}.data`);
+      assertPlainObject(event.metadata, `${where}.metadata`);
+      payload = { data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) };
+    }
     const sizeBytes = Buffer.byteLength(payload.data) + Buffer.byteLength(payload.metadata);
     if (sizeBytes > MAX_EVENT_BYTES) throw new EventTooLarge(sizeBytes, MAX_EVENT_BYTES);
     totalBytes += sizeBytes;

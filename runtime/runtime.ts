@@ -5,8 +5,9 @@ import { Exchange } from './exchange.js';
 import { InstrumentDirectory } from './instruments.js';
 import { MatchingHost } from './matching/host.js';
 import { SystemMonitor } from './system.js';
-import { exchangeWorkflow, type ExchangeMemory } from './workflows/exchangeWorkflow.js';
-import { WorkflowRunner } from './workflows/runner.js';
+import type { ExchangeMemory } from './workflows/exchangeWorkflow.js';
+import { WORKFLOW_RUNNER_NAME, createExchangeRunner } from './workflows/exchangeRunner.js';
+import { WorkflowThread, type WorkflowsHandle } from './workflows/threadHost.js';
 import { FileRunnerStateStore, MemoryRunnerStateStore, type RunnerStateStore } from './workflows/stateStore.js';
 
 /** What one process runs: everything (default), or one part against a shared EventStoreDB. */
@@ -30,6 +31,11 @@ export interface RuntimeOptions {
   maxOutstandingAppends?: number;
   /** the store as the workflow runner sees it (tests: a store that delivers every event twice) */
   workflowStore?: (store: EventStore) => EventStore;
+  /**
+   * run the workflow runner in a worker thread (the second core) against this thread's store;
+   * its checkpoint and snapshots live under dataDir (or in its memory with inMemoryState)
+   */
+  workflowsThread?: boolean;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -37,12 +43,12 @@ export interface Runtime {
   exchange: Exchange;
   system: SystemMonitor;
   directory: InstrumentDirectory;
-  workflows?: WorkflowRunner<ExchangeMemory>;
+  workflows?: WorkflowsHandle;
   matching?: MatchingHost;
   stop(): Promise<void>;
 }
 
-export const WORKFLOW_RUNNER_NAME = 'workflows';
+export { WORKFLOW_RUNNER_NAME };
 
 /**
  * The composition root (DESIGN §1): the event store given, an instrument directory, a matching
@@ -59,22 +65,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await directory.start();
   system.register(() => [{ name: 'instruments', processedPosition: directory.processedPosition, busy: !directory.idle, ...(directory.error ? { error: directory.error.message } : {}) }]);
 
-  let workflows: WorkflowRunner<ExchangeMemory> | undefined;
-  if (runs('workflows')) {
+  let workflows: WorkflowsHandle | undefined;
+  if (runs('workflows') && options.workflowsThread) {
+    if (options.runnerStateStore || options.workflowStore || options.snapshotStore) throw new Error('a workflows thread keeps its own state: no shared state stores or wrapped store');
+    const thread = new WorkflowThread(store, { dataDir: options.dataDir, inMemoryState: options.inMemoryState, maxOutstandingAppends: options.maxOutstandingAppends }, onError);
+    workflows = thread;
+    system.register(() => {
+      const s = thread.status;
+      return [{ name: s.name, processedPosition: s.processedPosition, busy: !s.idle, ...(s.consecutiveFailures > 0 && s.lastError ? { error: s.lastError } : {}) }];
+    });
+  } else if (runs('workflows')) {
     const stateStore = options.runnerStateStore ?? (options.inMemoryState ? new MemoryRunnerStateStore<ExchangeMemory>() : new FileRunnerStateStore<ExchangeMemory>(join(options.dataDir, 'checkpoints')));
-    const runner = new WorkflowRunner<ExchangeMemory>({
-      name: WORKFLOW_RUNNER_NAME,
+    const runner = createExchangeRunner({
       store: options.workflowStore ? options.workflowStore(store) : store,
-      handler: exchangeWorkflow(),
       stateStore,
       snapshots,
-      // the API writes OrderPlaced / OrderCancelRequested on orders; every other stream the
-      // runner appends to is its own (requests come in on request streams)
-      multiWriter: (stream) => stream.startsWith('order-'),
-      snapshotStreams: (stream) => !stream.startsWith('order-') && !stream.startsWith('transfer-'),
-      pipelineSameStream: !options.remoteStore,
+      remoteStore: options.remoteStore,
       maxOutstandingAppends: options.maxOutstandingAppends,
-      onError: (error, info) => onError(error, `${info.name} (failure ${info.consecutiveFailures})`),
+      onError,
     });
     runner.start();
     workflows = runner;

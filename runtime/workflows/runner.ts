@@ -58,7 +58,7 @@ export interface WorkflowRunnerOptions<M> {
   snapshots?: SnapshotStore;
   /** which streams have snapshots (default: all) */
   snapshotStreams?: (stream: string) => boolean;
-  /** snapshot an aggregate every this many revisions (default 64) */
+  /** snapshot an aggregate every this many revisions (default 256: a load reads at most that many events; the cache serves the rest) */
   snapshotEvery?: number;
   /**
    * Consecutive appends to one stream are issued without waiting for the previous one to be
@@ -73,6 +73,8 @@ export interface WorkflowRunnerOptions<M> {
   /** save the checkpoint at most this often while busy (default 200 ms) */
   checkpointIntervalMs?: number;
   cacheMaxEntries?: number;
+  /** told whenever the processed position moved (a thread host mirrors the status from it) */
+  onProgress?(): void;
   onError?(error: unknown, info: { name: string; consecutiveFailures: number }): void;
 }
 
@@ -145,7 +147,7 @@ export class WorkflowRunner<M> {
     this.name = options.name;
     this.memory = options.handler.initialMemory();
     this.safe = { position: START_POSITION, memory: this.memory };
-    this.snapshotEvery = options.snapshotEvery ?? 64;
+    this.snapshotEvery = options.snapshotEvery ?? 256;
     this.maxOutstanding = options.maxOutstandingAppends ?? 2048;
     this.pipelineSameStream = options.pipelineSameStream ?? true;
     this.cacheMax = options.cacheMaxEntries ?? 200_000;
@@ -494,6 +496,7 @@ export class WorkflowRunner<M> {
     }
     if (!moved || this.failure) return;
     this.consecutiveFailures = 0;
+    this.options.onProgress?.();
     if (this.positionWaiters.length > 0) {
       const ready = this.positionWaiters.filter((w) => comparePositions(this.safe.position, w.position) >= 0);
       if (ready.length > 0) {

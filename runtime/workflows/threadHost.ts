@@ -1,0 +1,119 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { comparePositions, START_POSITION, type EventStore, type Position } from '../../eventstore/port.js';
+import { WORKFLOW_RUNNER_NAME } from './exchangeRunner.js';
+import { serveStore } from './storeBridge.js';
+
+/** What the composition root needs of the workflows, wherever they run. */
+export interface WorkflowsHandle {
+  readonly status: RunnerStatus;
+  readonly stats: { events: number; appends: number; restarts: number; loads: number };
+  waitFor(position: Position): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RunnerStatus {
+  name: string;
+  processedPosition: Position;
+  idle: boolean;
+  outstandingAppends: number;
+  consecutiveFailures: number;
+  lastError?: string;
+}
+
+export interface ThreadData {
+  dataDir: string;
+  inMemoryState?: boolean;
+  maxOutstandingAppends?: number;
+}
+
+export type ThreadMessage =
+  | { t: 'status'; status: RunnerStatus; stats: WorkflowsHandle['stats'] }
+  | { t: 'error'; where: string; message: string; stack?: string }
+  | { t: 'stopped' };
+
+/**
+ * The workflow runner in a worker thread (the second core): the domain work — deciding,
+ * enveloping, validating and serialising appends — runs there, while this thread keeps the
+ * embedded store, the matching engines and the API. The runner reaches the store through a
+ * port (storeBridge.ts) and reports its status here, where `system` and `waitFor` read it.
+ * Same runner, same events: only the thread differs.
+ */
+export class WorkflowThread implements WorkflowsHandle {
+  status: RunnerStatus = { name: WORKFLOW_RUNNER_NAME, processedPosition: START_POSITION, idle: false, outstandingAppends: 0, consecutiveFailures: 0 };
+  stats = { events: 0, appends: 0, restarts: 0, loads: 0 };
+  private waiters: Array<{ position: Position; resolve(): void }> = [];
+  private stopped: Promise<void> | undefined;
+  private exited = false;
+  private readonly stopServing: () => Promise<void>;
+  private readonly worker: Worker;
+
+  constructor(store: EventStore, data: ThreadData, onError: (error: unknown, where: string) => void) {
+    const { port1, port2 } = new MessageChannel();
+    this.stopServing = serveStore(port1, store);
+    const entry = new URL('./thread.ts', import.meta.url).href;
+    // the thread runs TypeScript like this one: tsx's loader is registered there before the entry
+    const tsx = import.meta.resolve('tsx/esm/api');
+    this.worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, {
+      eval: true,
+      workerData: { ...data, storePort: port2 },
+      transferList: [port2],
+    });
+    this.worker.on('message', (message: ThreadMessage) => {
+      if (message.t === 'status') {
+        this.status = message.status;
+        this.stats = message.stats;
+        this.release();
+      } else if (message.t === 'error') {
+        const error = new Error(message.message);
+        if (message.stack) error.stack = message.stack;
+        onError(error, message.where);
+      }
+    });
+    this.worker.on('error', (error) => {
+      this.status = { ...this.status, idle: false, consecutiveFailures: this.status.consecutiveFailures + 1, lastError: `${error.name}: ${error.message}` };
+      onError(error, `${WORKFLOW_RUNNER_NAME} thread`);
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+    });
+  }
+
+  get processedPosition(): Position {
+    return this.status.processedPosition;
+  }
+
+  waitFor(position: Position): Promise<void> {
+    if (comparePositions(this.status.processedPosition, position) >= 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return;
+    const at = this.status.processedPosition;
+    const ready = this.waiters.filter((w) => comparePositions(at, w.position) >= 0);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => comparePositions(at, w.position) < 0);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      if (!this.exited) {
+        const done = new Promise<void>((resolve) => {
+          const onMessage = (message: ThreadMessage) => {
+            if (message.t !== 'stopped') return;
+            this.worker.off('message', onMessage);
+            resolve();
+          };
+          this.worker.on('message', onMessage);
+          this.worker.once('exit', () => resolve());
+        });
+        this.worker.postMessage({ t: 'stop' });
+        await done;
+      }
+      await this.stopServing();
+      await this.worker.terminate();
+    })();
+    return this.stopped;
+  }
+}
