@@ -5,18 +5,33 @@
  *
  * Keys: `balance:{userId}` (hash `available:{asset}`, `frozen:{asset}`), `balanceUsers` (set).
  */
-import { Decimal, ZERO, canonical, dec } from '../../domain/money/decimal.js';
-import { USER } from '../../domain/ledger/accounts.js';
-import { balanceDelta } from '../../domain/ledger/balances.js';
+import { type Decimal, dec } from '../../domain/money/decimal.js';
+import { ExactSum, parseMinor } from '../../domain/money/exactSum.js';
+import { USER, categoryOf, isDebitNormal } from '../../domain/ledger/accounts.js';
 import { linesOf } from '../../domain/ledger/audit.js';
+import type { JournalLine } from '../../domain/shared/events.js';
 import type { Projection } from '../runner/projection.js';
 import { write } from '../store/ops.js';
 import type { ReadView, WriteOp } from '../store/port.js';
 import { guarded, impossible } from './support.js';
 
+/** exact sums (minor units while they fit): the Decimal fold's values without a Decimal per line */
 export interface Wallet {
-  available: Decimal;
-  frozen: Decimal;
+  available: ExactSum;
+  frozen: ExactSum;
+}
+
+/** minor units of a decimal text, or its Decimal when off the scale (decimal.js judges it then) */
+function amountOf(text: string): number | Decimal {
+  return parseMinor(text) ?? dec(text);
+}
+
+/** the change of the line's account (wallet.*: debit-normal) — the ledger's balanceDelta, in minor units */
+function deltaOf(line: JournalLine): number | Decimal {
+  const category = categoryOf(line.book, line.account)!;
+  const amount = amountOf(line.amount);
+  if ((line.direction === 'DEBIT') === isDebitNormal(category)) return amount;
+  return typeof amount === 'number' ? -amount : amount.negated();
 }
 
 export interface BalancesState {
@@ -40,9 +55,9 @@ export const balancesProjection: Projection<BalancesState> = {
       const wallets = new Map<string, Wallet>();
       for (const [name, value] of Object.entries(fields)) {
         const [kind, asset] = splitField(name);
-        const w = wallets.get(asset) ?? { available: ZERO, frozen: ZERO };
-        if (kind === 'available') w.available = dec(value);
-        else w.frozen = dec(value);
+        const w = wallets.get(asset) ?? { available: new ExactSum(), frozen: new ExactSum() };
+        if (kind === 'available') w.available = ExactSum.of(amountOf(value));
+        else w.frozen = ExactSum.of(amountOf(value));
         wallets.set(asset, w);
       }
       users.set(userId, wallets);
@@ -63,19 +78,20 @@ export const balancesProjection: Projection<BalancesState> = {
     const touched = new Set<string>();
     for (const line of lines) {
       if (line.book !== 'USER' || (line.account !== USER.walletAvailable && line.account !== USER.walletFrozen)) continue;
-      const delta = guarded(event, () => balanceDelta(line))!;
-      const w = wallets.get(line.asset) ?? { available: ZERO, frozen: ZERO };
-      if (line.account === USER.walletAvailable) w.available = w.available.plus(delta);
-      else w.frozen = w.frozen.plus(delta);
-      wallets.set(line.asset, w);
+      const delta = guarded(event, () => deltaOf(line));
+      let w = wallets.get(line.asset);
+      if (!w) wallets.set(line.asset, (w = { available: new ExactSum(), frozen: new ExactSum() }));
+      if (line.account === USER.walletAvailable) w.available.add(delta);
+      else w.frozen.add(delta);
       touched.add(line.asset);
     }
     const fields: Record<string, string> = {};
     for (const asset of touched) {
       const w = wallets.get(asset)!;
-      if (w.frozen.isNegative()) throw impossible(event, `wallet.frozen of ${userId} in ${asset} would be ${canonical(w.frozen)}`);
-      fields[`available:${asset}`] = canonical(w.available);
-      fields[`frozen:${asset}`] = canonical(w.frozen);
+      const frozen = w.frozen.canonical();
+      if (frozen.startsWith('-')) throw impossible(event, `wallet.frozen of ${userId} in ${asset} would be ${frozen}`);
+      fields[`available:${asset}`] = w.available.canonical();
+      fields[`frozen:${asset}`] = frozen;
     }
     if (touched.size > 0) writes.push(write.hset(balanceKeys.balance(userId), fields));
     return { state, writes };

@@ -50,13 +50,13 @@ class CanonicalWriter {
     switch (record.type) {
       case 'hash': {
         const fields = record.fields;
-        if (!hasKeys(record, 2) || !isPlainRecord(fields) || !isCanonicalStringRecord(fields)) return false;
+        if (!hasKeys(record, 'fields') || !isPlainRecord(fields) || !isCanonicalStringRecord(fields)) return false;
         this.text += `{"fields":${JSON.stringify(fields)},"type":"hash"}`;
         return true;
       }
       case 'zset': {
         const entries = record.entries;
-        if (!hasKeys(record, 2) || !Array.isArray(entries) || !entries.every(isZEntry)) return false;
+        if (!hasKeys(record, 'entries') || !Array.isArray(entries) || !entries.every(isZEntry)) return false;
         this.text += '{"entries":[';
         for (let i = 0; i < entries.length; i++) {
           const entry = entries[i] as { member: string; score: number };
@@ -69,12 +69,12 @@ class CanonicalWriter {
       }
       case 'set': {
         const members = record.members;
-        if (!hasKeys(record, 2) || !Array.isArray(members) || !members.every((m) => typeof m === 'string')) return false;
+        if (!hasKeys(record, 'members') || !Array.isArray(members) || !members.every((m) => typeof m === 'string')) return false;
         this.text += `{"members":${JSON.stringify(members)},"type":"set"}`;
         return true;
       }
       case 'string':
-        if (!hasKeys(record, 2) || typeof record.value !== 'string') return false;
+        if (!hasKeys(record, 'value') || typeof record.value !== 'string') return false;
         this.text += `{"type":"string","value":${JSON.stringify(record.value)}}`;
         return true;
       default:
@@ -88,11 +88,12 @@ class CanonicalWriter {
   }
 }
 
-/** exactly `count` own enumerable keys (the named ones were read already) */
-function hasKeys(record: Record<string, unknown>, count: number): boolean {
+/** own `type` and `key`, and no other enumerable own key */
+function hasKeys(record: Record<string, unknown>, key: string): boolean {
+  if (!Object.hasOwn(record, 'type') || !Object.hasOwn(record, key)) return false;
   let n = 0;
-  for (const key in record) if (Object.hasOwn(record, key)) n += 1;
-  return n === count;
+  for (const k in record) if (Object.hasOwn(record, k)) n += 1;
+  return n === 2;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -112,8 +113,10 @@ function isCanonicalStringRecord(record: Record<string, unknown>): boolean {
 }
 
 function isZEntry(value: unknown): boolean {
-  if (!isPlainRecord(value) || typeof value.member !== 'string' || !Number.isFinite(value.score)) return false;
-  return hasKeys(value, 2);
+  if (!isPlainRecord(value) || typeof value.member !== 'string' || !Number.isFinite(value.score) || !Object.hasOwn(value, 'member') || !Object.hasOwn(value, 'score')) return false;
+  let n = 0;
+  for (const k in value) if (Object.hasOwn(value, k)) n += 1;
+  return n === 2;
 }
 
 /** the keys in code point order; the exported models mostly are already, so check before sorting */
