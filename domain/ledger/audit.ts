@@ -1,8 +1,9 @@
-import { Decimal, ZERO, canonical, dec, isCanonical } from '../money/decimal.js';
+import { Decimal, ZERO, canonical, dec } from '../money/decimal.js';
+import { ExactSum, NOT_CANONICAL_POSITIVE, canonicalPositiveMinor } from '../money/exactSum.js';
 import type { Book, JournalLine } from '../shared/events.js';
 import type { PositionSide } from '../shared/types.js';
 import { PLATFORM, categoryOf } from './accounts.js';
-import { LedgerBalances, PLATFORM_OWNER } from './balances.js';
+import { LedgerBalances, PLATFORM_OWNER, type BalanceGroup, type FoldAmount } from './balances.js';
 
 /**
  * The ledger audit of DESIGN §6. It reports violations as values — it never throws for one and
@@ -62,35 +63,82 @@ export function userIdOf(event: AuditedEvent): string | undefined {
 }
 
 export function isWellFormedLine(l: JournalLine): boolean {
-  return (
-    l !== null && typeof l === 'object' &&
-    (l.book === 'USER' || l.book === 'PLATFORM') &&
-    (l.direction === 'DEBIT' || l.direction === 'CREDIT') &&
-    typeof l.account === 'string' && typeof l.asset === 'string' && l.asset.length > 0 &&
-    typeof l.amount === 'string' && isCanonical(l.amount) && !l.amount.startsWith('-') && l.amount !== '0'
-  );
+  return wellFormedAmount(l) !== undefined;
+}
+
+/**
+ * The amount of a well-formed line — a USER/PLATFORM DEBIT/CREDIT line with a positive canonical
+ * amount — parsed for the fold (minor units, or a Decimal off the scale); undefined otherwise.
+ * One pass over the text instead of a regex, then a parse.
+ */
+export function wellFormedAmount(l: JournalLine): FoldAmount | undefined {
+  if (
+    l === null || typeof l !== 'object' ||
+    (l.book !== 'USER' && l.book !== 'PLATFORM') ||
+    (l.direction !== 'DEBIT' && l.direction !== 'CREDIT') ||
+    typeof l.account !== 'string' || typeof l.asset !== 'string' || l.asset.length === 0 ||
+    typeof l.amount !== 'string'
+  ) return undefined;
+  const minor = canonicalPositiveMinor(l.amount);
+  if (minor > 0) return minor;
+  return minor === NOT_CANONICAL_POSITIVE ? undefined : dec(l.amount);
+}
+
+function negated(a: FoldAmount): FoldAmount {
+  return typeof a === 'number' ? -a : a.negated();
+}
+
+/** Σ debit − Σ credit of one (book, asset) of an entry. */
+interface EntryNet {
+  book: Book;
+  asset: string;
+  net: ExactSum;
+}
+
+function netOf(nets: EntryNet[], book: Book, asset: string): ExactSum {
+  for (const n of nets) if (n.book === book && n.asset === asset) return n.net;
+  const net = new ExactSum();
+  nets.push({ book, asset, net });
+  return net;
+}
+
+/** user-book lines on an event without userId (a null line throws here, before anything is posted, as it did) */
+function orphanUserLinesOf(lines: readonly JournalLine[], userId: string | undefined): boolean {
+  return userId === undefined && lines.some((l) => l.book === 'USER');
+}
+
+function malformed(l: JournalLine, eventId: string | undefined): Violation {
+  return violation('LINE_MALFORMED', `line ${JSON.stringify(l)} is not a USER/PLATFORM DEBIT/CREDIT line with a positive canonical amount`, eventId);
+}
+
+function unknownAccount(l: JournalLine, eventId: string | undefined): Violation {
+  return violation('UNKNOWN_ACCOUNT', `${l.book} account ${l.account} is not in the chart`, eventId);
+}
+
+/** the entry rules after the per-line ones, in the order checkEntry reports them */
+function entryEnd(out: Violation[], orphanUserLines: boolean, nets: readonly EntryNet[], eventId: string | undefined): void {
+  if (orphanUserLines) {
+    out.push(violation('USER_LINES_WITHOUT_USER', 'user-book lines on an event without userId', eventId));
+  }
+  for (const n of nets) {
+    if (!n.net.isZero()) out.push(violation('ENTRY_UNBALANCED', `${n.book} ${n.asset}: Σ debit − Σ credit = ${n.net.canonical()}`, eventId));
+  }
 }
 
 /** One entry: well-formed lines, known accounts, Σ debit = Σ credit per book and asset. */
 export function checkEntry(lines: readonly JournalLine[], eventId?: string, userId?: string): Violation[] {
   const out: Violation[] = [];
-  const net = new Map<string, Decimal>();
+  const nets: EntryNet[] = [];
   for (const l of lines) {
-    if (!isWellFormedLine(l)) {
-      out.push(violation('LINE_MALFORMED', `line ${JSON.stringify(l)} is not a USER/PLATFORM DEBIT/CREDIT line with a positive canonical amount`, eventId));
+    const amount = wellFormedAmount(l);
+    if (amount === undefined) {
+      out.push(malformed(l, eventId));
       continue;
     }
-    if (categoryOf(l.book, l.account) === undefined) out.push(violation('UNKNOWN_ACCOUNT', `${l.book} account ${l.account} is not in the chart`, eventId));
-    const key = `${l.book} ${l.asset}`;
-    const signed = l.direction === 'DEBIT' ? dec(l.amount) : dec(l.amount).negated();
-    net.set(key, (net.get(key) ?? ZERO).plus(signed));
+    if (categoryOf(l.book, l.account) === undefined) out.push(unknownAccount(l, eventId));
+    netOf(nets, l.book, l.asset).add(l.direction === 'DEBIT' ? amount : negated(amount));
   }
-  if (userId === undefined && lines.some((l) => l.book === 'USER')) {
-    out.push(violation('USER_LINES_WITHOUT_USER', 'user-book lines on an event without userId', eventId));
-  }
-  for (const [key, d] of net) {
-    if (!d.isZero()) out.push(violation('ENTRY_UNBALANCED', `${key}: Σ debit − Σ credit = ${canonical(d)}`, eventId));
-  }
+  entryEnd(out, orphanUserLinesOf(lines, userId), nets, eventId);
   return out;
 }
 
@@ -147,6 +195,18 @@ export function checkQuiescent(balances: LedgerBalances, positions: readonly Pos
   return out;
 }
 
+/** a group named by a line of an account outside the chart (looked up, never created) */
+interface Touch {
+  book: Book;
+  owner: string;
+  asset: string;
+}
+
+function sameSum(a: ExactSum | undefined, b: ExactSum | undefined): boolean {
+  if (a === undefined) return b === undefined || b.isZero();
+  return b === undefined ? a.isZero() : a.equals(b);
+}
+
 /**
  * Folds events one by one and checks the per-entry rules after each. Only the groups an event
  * touched are re-checked, so a replay stays linear in the log.
@@ -160,22 +220,51 @@ export class LedgerAuditor {
     if (lines === undefined) return [];
     this.eventsAudited++;
     const userId = userIdOf(event);
-    const out = checkEntry(lines, event.id, userId);
-    // malformed lines and orphan user lines are reported above and kept out of the balances
-    this.balances.apply(lines.filter((l) => isWellFormedLine(l) && (l.book === 'PLATFORM' || userId !== undefined)), userId);
-    const touched = new Map<string, { book: Book; owner: string; asset: string }>();
+    const eventId = event.id;
+    const orphanUserLines = orphanUserLinesOf(lines, userId);
+    const out: Violation[] = [];
+    // one pass: checkEntry's rules, then the lines posted — well-formed ones with an owner, of
+    // known accounts — and the groups and assets they touch collected in first-touch order
+    const nets: EntryNet[] = [];
+    const touched: Array<BalanceGroup | Touch> = [];
+    const assets: string[] = [];
     for (const l of lines) {
-      if (!isWellFormedLine(l)) continue;
+      const amount = wellFormedAmount(l);
+      if (amount === undefined) {
+        out.push(malformed(l, eventId));
+        continue;
+      }
+      const category = categoryOf(l.book, l.account);
+      if (category === undefined) out.push(unknownAccount(l, eventId));
+      const debit = l.direction === 'DEBIT';
+      netOf(nets, l.book, l.asset).add(debit ? amount : negated(amount));
+      if (!assets.includes(l.asset)) assets.push(l.asset);
       const owner = l.book === 'USER' ? userId : PLATFORM_OWNER;
-      if (owner !== undefined) touched.set(`${l.book}|${owner}|${l.asset}`, { book: l.book, owner, asset: l.asset });
-    }
-    for (const g of touched.values()) {
-      const s = this.balances.side(g.book, g.owner, g.asset);
-      if (!s.debitSide.equals(s.creditSide)) {
-        out.push(violation('IDENTITY', `${s.book} ${s.owner} ${s.asset}: A + X = ${canonical(s.debitSide)} ≠ L + E + R = ${canonical(s.creditSide)}`, event.id));
+      if (owner === undefined) continue;
+      if (category === undefined) touched.push({ book: l.book, owner, asset: l.asset });
+      else {
+        const g = this.balances.post(l.book, owner, l.account, l.asset, category, debit, amount);
+        if (touched[touched.length - 1] !== g) touched.push(g);
       }
     }
-    out.push(...checkUserFunds(this.balances, [...new Set(lines.filter(isWellFormedLine).map((l) => l.asset))], event.id));
+    entryEnd(out, orphanUserLines, nets, eventId);
+    const checked: BalanceGroup[] = [];
+    for (const t of touched) {
+      // a line of an unknown account touches its group only if the group exists
+      const g = 'cells' in t ? t : this.balances.groupOf(t.book, t.owner, t.asset, false);
+      if (g === undefined || checked.includes(g)) continue;
+      checked.push(g);
+      if (!g.debitSide.equals(g.creditSide)) {
+        out.push(violation('IDENTITY', `${g.book} ${g.owner} ${g.asset}: A + X = ${g.debitSide.canonical()} ≠ L + E + R = ${g.creditSide.canonical()}`, eventId));
+      }
+    }
+    for (const asset of assets) {
+      const liability = this.balances.sum('PLATFORM', PLATFORM_OWNER, PLATFORM.liabilityUserFunds, asset);
+      const users = this.balances.userFundsSum(asset);
+      if (!sameSum(liability, users)) {
+        out.push(violation('USER_FUNDS', `${asset}: liability.userFunds = ${liability?.canonical() ?? '0'} ≠ Σ user wallet + margins = ${users?.canonical() ?? '0'}`, eventId));
+      }
+    }
     return out;
   }
 
