@@ -5,6 +5,7 @@
  */
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { INSURANCE_USER_ID } from '../../domain/position/types.js';
+import { EventIdSet } from './idSet.js';
 
 export type LogRule = 'STREAM_GAP' | 'DUPLICATE_EVENT_ID' | 'KEY_APPLIED_TWICE' | 'LEG_SETTLED_TWICE' | 'LEG_POSTED_TWICE' | 'LEG_WITHOUT_TRADE' | 'POSTING_WITHOUT_LEG';
 
@@ -24,8 +25,8 @@ interface StreamTrack {
 }
 
 interface LegTrack {
-  /** position-side append index and first event of each settlement run */
-  settlements: Array<{ append: string; eventId: string }>;
+  /** position-side append (stream, index) and first event of each settlement run */
+  settlements: Array<{ stream: string; append: number; eventId: string }>;
   known: boolean;
 }
 
@@ -35,24 +36,21 @@ const ACCOUNT_LEG_POSTINGS = new Set(['TradeMarginSettled', 'ReleasedMarginCredi
 export class LogChecks {
   readonly violations: LogViolation[] = [];
   private readonly streams = new Map<string, StreamTrack>();
-  private readonly ids = new Set<string>();
+  private readonly ids = new EventIdSet();
   private readonly legs = new Map<string, LegTrack>();
   /** `{userId} {key}` of user leg effects → event id, and how often the account posted it */
   private readonly postings = new Map<string, { effectId: string | null; postedBy: string[] }>();
 
   apply(event: RecordedEvent): void {
-    // one hash lookup: the set grows unless the id is there already
-    const known = this.ids.size;
-    this.ids.add(event.id);
-    if (this.ids.size === known) this.violations.push({ rule: 'DUPLICATE_EVENT_ID', eventIds: [event.id], detail: `event id ${event.id} appears twice (${event.stream}@${event.revision})` });
+    if (!this.ids.add(event.id)) this.violations.push({ rule: 'DUPLICATE_EVENT_ID', eventIds: [event.id], detail: `event id ${event.id} appears twice (${event.stream}@${event.revision})` });
     const stream = this.trackStream(event);
     const d = event.data as Record<string, any>;
     if (event.type === 'TradeExecuted') {
       for (const party of [d.maker, d.taker]) this.leg(`${d.tradeId} ${party.orderId}`).known = true;
     } else if (LEG_EFFECTS.has(event.type)) {
       const leg = this.leg(`${d.tradeId} ${d.orderId}`);
-      const append = `${event.stream}#${stream.appendIndex}`;
-      if (!leg.settlements.some((s) => s.append === append)) leg.settlements.push({ append, eventId: event.id });
+      const append = stream.appendIndex;
+      if (!leg.settlements.some((s) => s.append === append && s.stream === event.stream)) leg.settlements.push({ stream: event.stream, append, eventId: event.id });
       if (d.userId !== INSURANCE_USER_ID) {
         const k = `${d.userId} ${String(event.metadata.idempotencyKey)}`;
         const p = this.postings.get(k);
