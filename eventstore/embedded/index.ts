@@ -22,6 +22,14 @@ export interface EmbeddedStoreOptions {
   onRecovery?: (report: RecoveryReport) => void;
 }
 
+/** the log directory of each store opened on disk, for readers of the files (segmentReader.ts) */
+const logDirs = new WeakMap<object, string>();
+
+/** The directory of a store opened by openEmbeddedStore; undefined for any other store. */
+export function embeddedLogDir(store: object): string | undefined {
+  return logDirs.get(store);
+}
+
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedEventStore> {
   const core = new LogStore();
   const { storage, report } = await FileStorage.open(options.dir, (offset, frame, frameOffset, frameLength) => core.recover(offset, frame, frameOffset, frameLength), options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
@@ -30,7 +38,9 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     const t = report.truncated;
     process.emitWarning(`event log ${options.dir}: cut ${t.droppedBytes} damaged bytes (${t.reason}) at byte ${t.atByte} of ${t.segment}`, 'EventLogRecovery');
   }
-  return withValidation(Object.assign(core.start(storage), { recovery: report }));
+  const store = withValidation(Object.assign(core.start(storage), { recovery: report }));
+  logDirs.set(store, options.dir);
+  return store;
 }
 
 /** Same rules and encoding as on disk, nothing persisted: for fast unit tests. */

@@ -5,22 +5,21 @@
  * cross-book and perpetual invariants of DESIGN §6. Reusable: the proof of reserves takes
  * `ledgerBalances`, `positions` and `marks` at `quiescentPosition` from it.
  */
-import { comparePositions, type EventFilter, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
-import { evolve as accountEvolve, initialState as accountInitial, type AccountState } from '../../domain/account/index.js';
+import { embeddedLogDir } from '../../eventstore/embedded/index.js';
+import { readLogEvents } from '../../eventstore/embedded/segmentReader.js';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
 import { PLATFORM } from '../../domain/ledger/accounts.js';
-import { LedgerAuditor, type PositionSnapshot, type Violation as LedgerViolation } from '../../domain/ledger/audit.js';
+import { checkQuiescent, type PositionSnapshot } from '../../domain/ledger/audit.js';
 import type { LedgerBalances } from '../../domain/ledger/balances.js';
 import { canonical, dec } from '../../domain/money/decimal.js';
 import type { PositionState } from '../../domain/position/index.js';
 import { allProjections } from '../../projections/index.js';
-import type { PositionsState } from '../../projections/models/positions.js';
-import type { OrdersState } from '../../projections/models/orders.js';
-import type { Projection } from '../../projections/runner/projection.js';
-import { compactBatch } from '../../projections/store/compact.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
-import type { DumpValue, WriteOp } from '../../projections/store/port.js';
-import { LogChecks } from './checks.js';
+import type { DumpValue } from '../../projections/store/port.js';
+import { AuditFold, balancesFromWire, fromLedger, type AuditOutcome, type EventViolation, type FrozenHold } from './auditSide.js';
 import { stateHash } from './hash.js';
+import { WORKER_PROJECTIONS, startAuditWorker } from './parallel.js';
+import { ProjectionFold, exportModels, type ProjectionsEnd } from './projectionSide.js';
 import { QuiescenceTracker, type Pending } from './quiescence.js';
 
 export interface Violation {
@@ -37,6 +36,11 @@ export interface FoldOptions {
   onProgress?: (progress: { events: number; position: Position }) => void;
   /** events between progress calls */
   progressEvery?: number;
+  /**
+   * A store opened on disk is folded by two threads, the audit in a worker (parallel.ts); false
+   * folds in this thread only. Both give the same result; other stores always fold here.
+   */
+  parallel?: boolean;
 }
 
 export interface PositionEntry {
@@ -67,15 +71,6 @@ export interface FoldResult {
   counts: { events: number; byType: Record<string, number>; streams: number; journalEntries: number };
 }
 
-const FLUSH_EVENTS = 2000;
-
-interface Running {
-  projection: Projection<any>;
-  state: unknown;
-  writes: WriteOp[];
-  stopped: boolean;
-}
-
 /** The latest quiescent position at or before `to` (one read pass with the tracker only). */
 export async function quiescentPositionAtOrBefore(store: EventStore, to: Position): Promise<Position> {
   const tracker = new QuiescenceTracker();
@@ -86,120 +81,122 @@ export async function quiescentPositionAtOrBefore(store: EventStore, to: Positio
   return tracker.quiescentPosition;
 }
 
+/** What the thread that reads for the projections learns of the log by itself. */
+interface LogFacts {
+  events: number;
+  byType: Record<string, number>;
+  marks: FoldResult['marks'];
+  position: Position;
+}
+
 export async function foldLog(store: EventStore, options: FoldOptions = {}): Promise<FoldResult> {
   const requested = options.to ?? null;
   const stopAt = requested === null ? null : await quiescentPositionAtOrBefore(store, requested);
+  const dir = options.parallel === false ? undefined : embeddedLogDir(store);
+  return dir === undefined ? foldHere(store, stopAt, options) : foldInParallel(dir, stopAt ?? (await store.headPosition()), options);
+}
+
+/** the whole fold in this thread, from any store */
+async function foldHere(store: EventStore, stopAt: Position | null, options: FoldOptions): Promise<FoldResult> {
   const readModels = new MemoryReadStore();
-  const running: Running[] = allProjections.map((projection) => ({ projection, state: projection.initialState(), writes: [], stopped: false }));
-  const auditor = new LedgerAuditor();
-  const checks = new LogChecks();
-  const tracker = new QuiescenceTracker();
-  const accounts = new Map<string, AccountState>();
-  const marks: FoldResult['marks'] = {};
-  const violations: Violation[] = [];
-  const byType: Record<string, number> = {};
-  let events = 0;
-  let journalEntries = 0;
-  let position: Position = '0';
-  let sinceFlush = 0;
+  const audit = new AuditFold();
+  const projections = new ProjectionFold(allProjections, (name, version, writes, position) => readModels.applyBatch(name, version, writes, position));
+  const facts = newFacts();
   const progressEvery = options.progressEvery ?? 50_000;
-
-  const flush = async (): Promise<void> => {
-    for (const r of running) {
-      // the runner commits compacted batches; so does the fold (the same end state, fewer writes)
-      const writes = compactBatch(r.writes);
-      // a batch is bounded; the checkpoint moves with the last slice
-      for (let i = 0; i < writes.length || i === 0; i += 40_000) await readModels.applyBatch(r.projection.name, r.projection.version, writes.slice(i, i + 40_000), position);
-      r.writes = [];
-    }
-    sinceFlush = 0;
-  };
-
-  if (stopAt !== '0' || requested === null) {
+  if (stopAt !== '0') {
     for await (const event of store.readAll()) {
       if (stopAt !== null && comparePositions(event.position, stopAt) > 0) break;
-      events += 1;
-      byType[event.type] = (byType[event.type] ?? 0) + 1;
-      position = event.position;
-      checks.apply(event);
-      tracker.apply(event);
-      const ledger = auditor.apply(event);
-      if (Array.isArray((event.data as { lines?: unknown }).lines)) journalEntries += 1;
-      for (const v of ledger) violations.push(fromLedger(v, event));
-      if (event.stream.startsWith('account-')) accounts.set(event.stream, accountEvolve(accounts.get(event.stream) ?? accountInitial(), event));
-      trackMarks(marks, event);
-      for (const r of running) applyProjection(r, event, violations);
-      sinceFlush += 1;
-      if (sinceFlush >= FLUSH_EVENTS) await flush();
-      if (options.onProgress && events % progressEvery === 0) options.onProgress({ events, position });
+      const seq = noteEvent(facts, event);
+      audit.apply(event, seq);
+      projections.apply(event, seq);
+      if (projections.flushDue) await projections.flush(facts.position);
+      if (options.onProgress && seq % progressEvery === 0) options.onProgress({ events: seq, position: facts.position });
     }
   }
-  await flush();
-  for (const v of checks.violations) violations.push(v);
+  await projections.flush(facts.position);
+  const ended = projections.end();
+  return assemble(facts, readModels, [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
+}
 
-  const positions = positionEntries(running);
-  const quiescentAtEnd = tracker.quiescent;
-  const pending = tracker.pending();
-  if (quiescentAtEnd) {
-    for (const v of checks.finish()) violations.push(v);
-    for (const v of auditor.checkQuiescent(snapshots(positions, marks))) violations.push(fromLedger(v));
-    violations.push(...custodyCheck(auditor.balances));
-    violations.push(...endedOrdersHolding(running, positions, accounts));
-  } else if (!options.allowPendingAtEnd) {
-    for (const p of pending) violations.push({ rule: 'NOT_QUIESCENT', eventIds: [p.eventId], detail: `${p.eventType} at ${p.position}: ${p.obligation} is missing` });
+/**
+ * The log on disk up to `through` (a record's position, or '0'), in two threads that each read
+ * and decode it: the audit and some projections in a worker (parallel.ts), the rest here.
+ */
+async function foldInParallel(dir: string, through: Position, options: FoldOptions): Promise<FoldResult> {
+  const readModels = new MemoryReadStore();
+  const worker = startAuditWorker({ dir, through }, readModels);
+  try {
+    const projections = new ProjectionFold(allProjections.filter((p) => !WORKER_PROJECTIONS.includes(p.name)), (name, version, writes, position) => readModels.applyBatch(name, version, writes, position));
+    const facts = newFacts();
+    const progressEvery = options.progressEvery ?? 50_000;
+    for await (const batch of readLogEvents(dir, through)) {
+      for (const event of batch) {
+        const seq = noteEvent(facts, event);
+        projections.apply(event, seq);
+        if (projections.flushDue) await projections.flush(facts.position);
+        if (options.onProgress && seq % progressEvery === 0) options.onProgress({ events: seq, position: facts.position });
+      }
+    }
+    await projections.flush(facts.position);
+    const here = projections.end();
+    const { outcome, balances, projections: there } = await worker.result;
+    // both threads read the same records: anything else is a bug, not a finding about the log
+    if (outcome.events !== facts.events || outcome.position !== facts.position) {
+      throw new Error(`the fold's threads read different logs: ${facts.events} events to ${facts.position} here, ${outcome.events} to ${outcome.position} in the worker`);
+    }
+    const positions = here.positions ?? there.positions!;
+    const open = new Set(here.openOrders ?? there.openOrders!);
+    return assemble(facts, readModels, [here, there], positions, open, outcome, balancesFromWire(balances), options);
+  } finally {
+    await worker.stop();
   }
-  for (const v of auditor.checkAll()) violations.push(fromLedger(v));
+}
 
-  const models: FoldResult['models'] = {};
-  for (const r of running) models[r.projection.name] = await readModels.exportVersion(r.projection.name, r.projection.version);
+function newFacts(): LogFacts {
+  return { events: 0, byType: {}, marks: {}, position: '0' };
+}
+
+/** counts the event and follows the marks; returns its 1-based number in the fold */
+function noteEvent(facts: LogFacts, event: RecordedEvent): number {
+  facts.events += 1;
+  facts.byType[event.type] = (facts.byType[event.type] ?? 0) + 1;
+  facts.position = event.position;
+  trackMarks(facts.marks, event);
+  return facts.events;
+}
+
+/** The fold's parts as one result; the violations in the order a one-thread fold finds them. */
+async function assemble(facts: LogFacts, readModels: MemoryReadStore, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): Promise<FoldResult> {
+  const violations: Violation[] = inEventOrder([audit.perEvent, ...ends.map((e) => e.perEvent)]);
+  violations.push(...audit.logViolations);
+  const { marks } = facts;
+  if (audit.quiescent) {
+    violations.push(...audit.finishViolations);
+    for (const v of checkQuiescent(balances, snapshots(positions, marks))) violations.push(fromLedger(v));
+    violations.push(...custodyCheck(balances));
+    violations.push(...endedOrdersHolding(positions, open, audit.frozenHolds));
+  } else if (!options.allowPendingAtEnd) {
+    for (const p of audit.pending) violations.push({ rule: 'NOT_QUIESCENT', eventIds: [p.eventId], detail: `${p.eventType} at ${p.position}: ${p.obligation} is missing` });
+  }
+  violations.push(...audit.checkAllViolations);
+  const models = await exportModels(readModels);
   return {
-    readModels, models, ledgerBalances: auditor.balances, positions, marks, position,
-    quiescentPosition: tracker.quiescentPosition, quiescentAtEnd, requestedPosition: requested, pending,
+    readModels, models, ledgerBalances: balances, positions, marks, position: facts.position,
+    quiescentPosition: audit.quiescentPosition, quiescentAtEnd: audit.quiescent, requestedPosition: options.to ?? null, pending: audit.pending,
     stateHash: stateHash(models), violations: dedupe(violations),
-    counts: { events, byType, streams: checks.streamCount(), journalEntries },
+    counts: { events: facts.events, byType: facts.byType, streams: audit.streams, journalEntries: audit.journalEntries },
   };
 }
 
-function applyProjection(r: Running, event: RecordedEvent, violations: Violation[]): void {
-  if (r.stopped || !matchesFilter(r.projection.filter, event)) return;
-  try {
-    const step = r.projection.apply(r.state, event);
-    r.state = step.state;
-    for (const w of step.writes) r.writes.push(w);
-  } catch (error) {
-    // like the runtime's runner: the projection stops at the impossible event and says why
-    r.stopped = true;
-    violations.push({ rule: 'PROJECTION_STOPPED', eventIds: [event.id], detail: `${r.projection.name}: ${(error as Error).message}` });
-  }
-}
-
-/** the subscription filter semantics of the port (DESIGN §3.1): types and stream prefixes must both match */
-function matchesFilter(filter: EventFilter | undefined, event: RecordedEvent): boolean {
-  if (!filter) return true;
-  if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
-  const prefixes = filter.streamPrefixes;
-  if (prefixes) {
-    // a plain loop: 8 projections × every event of the log
-    for (let i = 0; i < prefixes.length; i++) if (event.stream.startsWith(prefixes[i]!)) return true;
-    return false;
-  }
-  return true;
+/** per-event violations of every part by event, and of one event by their finder's rank */
+function inEventOrder(parts: readonly (readonly EventViolation[])[]): Violation[] {
+  return parts.flat().sort((a, b) => a.seq - b.seq || a.rank - b.rank).map((v) => v.violation);
 }
 
 function trackMarks(marks: FoldResult['marks'], event: RecordedEvent): void {
   const d = event.data as Record<string, unknown>;
   if (event.type === 'InstrumentListed') marks[String(d.symbol)] = { price: null, quoteAsset: String(d.quoteAsset) };
   else if ((event.type === 'MarkPriceSet' || event.type === 'TradeExecuted') && marks[String(d.symbol)]) marks[String(d.symbol)]!.price = String(d.price);
-}
-
-function positionEntries(running: Running[]): PositionEntry[] {
-  const r = running.find((x) => x.projection.name === 'positions')!;
-  const out: PositionEntry[] = [];
-  for (const [id, state] of (r.state as PositionsState).positions) {
-    const [userId, symbol] = id.split('\u0000') as [string, string];
-    out.push({ userId, symbol, state });
-  }
-  return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }
 
 function snapshots(positions: PositionEntry[], marks: FoldResult['marks']): PositionSnapshot[] {
@@ -220,25 +217,17 @@ function custodyCheck(balances: LedgerBalances): Violation[] {
 }
 
 /** no order that ended (or was never open) still reserves quantity at a position or holds frozen funds */
-function endedOrdersHolding(running: Running[], positions: PositionEntry[], accounts: Map<string, AccountState>): Violation[] {
-  const open = (running.find((x) => x.projection.name === 'orders')!.state as OrdersState).open;
+function endedOrdersHolding(positions: PositionEntry[], open: ReadonlySet<string>, frozenHolds: readonly FrozenHold[]): Violation[] {
   const out: Violation[] = [];
   for (const p of positions) {
     for (const orderId of Object.keys(p.state.orders)) {
       if (!open.has(orderId)) out.push({ rule: 'ENDED_ORDER_HOLDS', eventIds: [], detail: `order ${orderId} is not open but position ${p.userId} ${p.symbol} still tracks it (reserved ${p.state.reservations.find((r) => r.orderId === orderId)?.qty ?? '0'})` });
     }
   }
-  for (const [stream, account] of accounts) {
-    for (const [orderId, frozen] of Object.entries(account.openOrders)) {
-      if (!open.has(orderId) && dec(frozen.margin).plus(frozen.fee).greaterThan(0)) out.push({ rule: 'ENDED_ORDER_HOLDS', eventIds: [], detail: `order ${orderId} is not open but ${stream} still holds ${frozen.margin} margin + ${frozen.fee} fee frozen for it` });
-    }
+  for (const h of frozenHolds) {
+    if (!open.has(h.orderId)) out.push({ rule: 'ENDED_ORDER_HOLDS', eventIds: [], detail: `order ${h.orderId} is not open but ${h.stream} still holds ${h.margin} margin + ${h.fee} fee frozen for it` });
   }
   return out;
-}
-
-function fromLedger(v: LedgerViolation, event?: RecordedEvent): Violation {
-  const id = v.eventId ?? event?.id;
-  return { rule: v.rule, eventIds: id === undefined ? [] : [id], detail: v.detail };
 }
 
 function dedupe(violations: Violation[]): Violation[] {

@@ -1,0 +1,64 @@
+/**
+ * The worker thread of a parallel fold (auditWorker.ts), for logs on disk: each thread reads and
+ * decodes the log itself, so the two fold in parallel; only the worker's compacted writes (into
+ * the calling thread's read models, as they are committed) and its small results cross threads.
+ */
+import { Worker } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import type { MemoryReadStore } from '../../projections/store/memory.js';
+import type { AuditOutcome } from './auditSide.js';
+import type { AuditWorkerInput, AuditWorkerMessage } from './auditWorker.js';
+import { REPLAY_SEMI_SPACE_MB } from './heap.js';
+import type { ProjectionsEnd } from './projectionSide.js';
+
+/**
+ * The projections the worker folds besides the audit: about a third of the projection work,
+ * which roughly evens the two threads out (the calling thread also exports and hashes every
+ * model at the end). They need nothing from the other projections.
+ */
+export const WORKER_PROJECTIONS: readonly string[] = ['ledger', 'balances', 'positions'];
+
+export interface WorkerResult {
+  outcome: AuditOutcome;
+  balances: string[];
+  projections: ProjectionsEnd;
+}
+
+export interface AuditWorker {
+  /** once the worker is done and every write it sent is committed to the read models */
+  result: Promise<WorkerResult>;
+  /** ends the thread (when the fold failed elsewhere and its result is no longer wanted) */
+  stop(): Promise<void>;
+}
+
+export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, readModels: MemoryReadStore): AuditWorker {
+  const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+    workerData: { ...input, projections: [...WORKER_PROJECTIONS], entry: new URL('./auditWorker.ts', import.meta.url).href } satisfies AuditWorkerInput & { entry: string },
+    // a worker gets V8's default heap, not the process's: give it the replay's (heap.ts)
+    resourceLimits: {
+      maxYoungGenerationSizeMb: 3 * REPLAY_SEMI_SPACE_MB,
+      maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024)),
+    },
+  });
+  // commits in the order sent; a failed commit fails the result
+  let committing: Promise<unknown> = Promise.resolve();
+  const result = new Promise<WorkerResult>((resolve, reject) => {
+    let ended = false;
+    worker.on('message', (message: AuditWorkerMessage) => {
+      if (message.kind === 'writes') {
+        for (const b of message.batches) committing = committing.then(() => readModels.applyBatch(b.projection, b.version, b.writes, b.position));
+        return;
+      }
+      ended = true;
+      const { outcome, balances, projections } = message;
+      committing.then(() => resolve({ outcome, balances, projections }), reject);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!ended) reject(new Error(`the fold's worker thread exited (code ${code}) without a result`));
+    });
+  });
+  // the caller may fail first and never await it
+  result.catch(() => undefined);
+  return { result, stop: async () => void (await worker.terminate()) };
+}

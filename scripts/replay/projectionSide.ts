@@ -1,0 +1,127 @@
+/**
+ * The projection half of the fold: the registered projections into fresh in-memory read models,
+ * committed in compacted batches like the runtime's runner commits them. The read models live in
+ * the fold's calling thread (they are its result and by far its largest part); a projection
+ * folded in the worker thread commits there by message (parallel.ts).
+ */
+import type { EventFilter, Position, RecordedEvent } from '../../eventstore/port.js';
+import { allProjections } from '../../projections/index.js';
+import type { OrdersState } from '../../projections/models/orders.js';
+import type { PositionsState } from '../../projections/models/positions.js';
+import type { Projection } from '../../projections/runner/projection.js';
+import { compactBatch } from '../../projections/store/compact.js';
+import { MemoryReadStore } from '../../projections/store/memory.js';
+import type { DumpValue, WriteOp } from '../../projections/store/port.js';
+import type { EventViolation } from './auditSide.js';
+import type { PositionEntry } from './fold.js';
+
+const FLUSH_EVENTS = 2000;
+/** a committed batch is bounded; the checkpoint moves with the last slice */
+const BATCH_WRITES = 40_000;
+
+interface Running {
+  projection: Projection<any>;
+  /** the projection's place in the registry: of one event, violations are reported in this order */
+  rank: number;
+  state: unknown;
+  writes: WriteOp[];
+  stopped: boolean;
+}
+
+/** where a flush commits a projection's compacted writes (the read store, or a message to it) */
+export type Commit = (projection: string, version: number, writes: WriteOp[], position: Position) => unknown;
+
+/** what a projection fold knows at its end besides its committed writes */
+export interface ProjectionsEnd {
+  perEvent: EventViolation[];
+  /** when it ran the positions projection: every position, sorted by user and symbol */
+  positions?: PositionEntry[];
+  /** when it ran the orders projection: the ids of the orders still open */
+  openOrders?: string[];
+}
+
+/**
+ * Some (or all) of the registered projections, folded event by event and committed every
+ * FLUSH_EVENTS events of the log (the events they skip count too, so two folds over the same
+ * log commit at the same positions, whichever projections each runs).
+ */
+export class ProjectionFold {
+  private readonly running: Running[];
+  private readonly perEvent: EventViolation[] = [];
+  private sinceFlush = 0;
+
+  constructor(projections: readonly Projection<any>[], private readonly commit: Commit) {
+    this.running = projections.map((projection) => ({ projection, rank: 1 + allProjections.indexOf(projection), state: projection.initialState(), writes: [], stopped: false }));
+  }
+
+  apply(event: RecordedEvent, seq: number): void {
+    for (const r of this.running) this.applyTo(r, event, seq);
+    this.sinceFlush += 1;
+  }
+
+  get flushDue(): boolean {
+    return this.sinceFlush >= FLUSH_EVENTS;
+  }
+
+  /** commits the pending writes of every projection, checkpointed at `position` (the last event applied) */
+  async flush(position: Position): Promise<void> {
+    for (const r of this.running) {
+      // the runner commits compacted batches; so does the fold (the same end state, fewer writes)
+      const writes = compactBatch(r.writes);
+      for (let i = 0; i < writes.length || i === 0; i += BATCH_WRITES) await this.commit(r.projection.name, r.projection.version, writes.slice(i, i + BATCH_WRITES), position);
+      r.writes = [];
+    }
+    this.sinceFlush = 0;
+  }
+
+  end(): ProjectionsEnd {
+    const out: ProjectionsEnd = { perEvent: this.perEvent };
+    const positions = this.running.find((x) => x.projection.name === 'positions');
+    if (positions) out.positions = positionEntries(positions.state as PositionsState);
+    const orders = this.running.find((x) => x.projection.name === 'orders');
+    if (orders) out.openOrders = [...(orders.state as OrdersState).open.keys()];
+    return out;
+  }
+
+  private applyTo(r: Running, event: RecordedEvent, seq: number): void {
+    if (r.stopped || !matchesFilter(r.projection.filter, event)) return;
+    try {
+      const step = r.projection.apply(r.state, event);
+      r.state = step.state;
+      for (const w of step.writes) r.writes.push(w);
+    } catch (error) {
+      // like the runtime's runner: the projection stops at the impossible event and says why
+      r.stopped = true;
+      this.perEvent.push({ seq, rank: r.rank, violation: { rule: 'PROJECTION_STOPPED', eventIds: [event.id], detail: `${r.projection.name}: ${(error as Error).message}` } });
+    }
+  }
+}
+
+/** every projection's model as committed to `readModels`, keys sorted */
+export async function exportModels(readModels: MemoryReadStore): Promise<Record<string, Record<string, DumpValue>>> {
+  const models: Record<string, Record<string, DumpValue>> = {};
+  for (const p of allProjections) models[p.name] = await readModels.exportVersion(p.name, p.version);
+  return models;
+}
+
+function positionEntries(state: PositionsState): PositionEntry[] {
+  const out: PositionEntry[] = [];
+  for (const [id, position] of state.positions) {
+    const [userId, symbol] = id.split('\u0000') as [string, string];
+    out.push({ userId, symbol, state: position });
+  }
+  return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+/** the subscription filter semantics of the port (DESIGN §3.1): types and stream prefixes must both match */
+function matchesFilter(filter: EventFilter | undefined, event: RecordedEvent): boolean {
+  if (!filter) return true;
+  if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
+  const prefixes = filter.streamPrefixes;
+  if (prefixes) {
+    // a plain loop: 8 projections × every event of the log
+    for (let i = 0; i < prefixes.length; i++) if (event.stream.startsWith(prefixes[i]!)) return true;
+    return false;
+  }
+  return true;
+}
