@@ -105,11 +105,20 @@ export function compareCodePoints(a: string, b: string): number {
  * a replay sort millions of keys and fields.
  */
 export function sortByCodePoints(values: string[]): string[] {
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
     // a surrogate anywhere: the comparator is needed
-    if (/[\ud800-\udfff]/.test(value)) return values.sort(compareCodePoints);
+    if (hasSurrogate(values[i]!)) return values.sort(compareCodePoints);
   }
   return values.sort();
+}
+
+/** a plain loop: most values are short field names, where a regex call costs more than the scan */
+function hasSurrogate(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdfff) return true;
+  }
+  return false;
 }
 
 function fixup(unit: number): number {

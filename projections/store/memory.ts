@@ -5,7 +5,7 @@
  */
 import type { Position } from '../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreWrongType } from './errors.js';
-import { assertPosition, assertProjectionName, assertVersion, checkpointKey, currentKey, positionIsBefore, sortByCodePoints, versionOfCheckpointKey, versionPrefix } from './keys.js';
+import { CHECKPOINT_SUFFIX, assertPosition, assertProjectionName, assertVersion, positionIsBefore, sortByCodePoints, versionOfCheckpointKey, versionPrefix } from './keys.js';
 import { assertValidBatch, isEmptyOp, typeRule, type KeyType } from './ops.js';
 import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
@@ -20,9 +20,22 @@ type Value =
   | { type: 'zset'; set: SortedSet }
   | { type: 'set'; members: Set<string> };
 
+/**
+ * One projection version: its checkpoint and its logical keys. Kept apart per version (the
+ * `rm:{projection}:v{N}:` prefix of the Redis layout is the map it sits in), so a write looks its
+ * key up as the projection wrote it, with no full key string built and hashed per op.
+ */
+interface VersionData {
+  checkpoint: string | null;
+  keys: Map<string, Value>;
+}
+
 export class MemoryReadStore implements ReadStore {
   readonly kind = 'memory';
-  private readonly keys = new Map<string, Value>();
+  /** projection → the version readers use */
+  private readonly currents = new Map<string, string>();
+  /** versionPrefix(projection, version) → that version's data */
+  private readonly data = new Map<string, VersionData>();
   private closed = false;
 
   async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -33,21 +46,18 @@ export class MemoryReadStore implements ReadStore {
     assertValidBatch(ops);
     const expected = options.expectedCheckpoint;
     if (expected !== undefined && expected !== null) assertPosition(expected);
-    const cpKey = checkpointKey(projection, version);
-    const stored = this.stringAt(cpKey);
+    const prefix = versionPrefix(projection, version);
+    const existing = this.data.get(prefix);
+    const stored = existing?.checkpoint ?? null;
     if (stored !== null && !positionIsBefore(stored, position)) return { applied: false, checkpoint: stored };
     if (expected !== undefined && stored !== expected) return { applied: false, checkpoint: stored ?? '0' };
-    const prefix = versionPrefix(projection, version);
+    const keys = existing?.keys ?? new Map<string, Value>();
     const live: WriteOp[] = [];
-    const fullKeys: string[] = [];
-    for (const op of ops) {
-      if (isEmptyOp(op)) continue;
-      live.push(op);
-      fullKeys.push(prefix + op.key);
-    }
-    this.checkTypes(fullKeys, live);
-    for (let i = 0; i < live.length; i++) this.applyOp(fullKeys[i]!, live[i]!);
-    this.keys.set(cpKey, { type: 'string', value: position });
+    for (const op of ops) if (!isEmptyOp(op)) live.push(op);
+    checkTypes(keys, live);
+    for (let i = 0; i < live.length; i++) applyOp(keys, live[i]!);
+    if (existing) existing.checkpoint = position;
+    else this.data.set(prefix, { checkpoint: position, keys });
     return { applied: true, checkpoint: position };
   }
 
@@ -55,14 +65,14 @@ export class MemoryReadStore implements ReadStore {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
-    return this.stringAt(checkpointKey(projection, version));
+    return this.data.get(versionPrefix(projection, version))?.checkpoint ?? null;
   }
 
   async currentVersion(projection: string): Promise<number | null> {
     this.assertOpen();
     assertProjectionName(projection);
-    const value = this.stringAt(currentKey(projection));
-    return value === null ? null : Number(value);
+    const value = this.currents.get(projection);
+    return value === undefined ? null : Number(value);
   }
 
   async switchVersion(projection: string, change: { from: number | null; to: number }): Promise<boolean> {
@@ -70,10 +80,9 @@ export class MemoryReadStore implements ReadStore {
     assertProjectionName(projection);
     if (change.from !== null) assertVersion(change.from);
     assertVersion(change.to);
-    const key = currentKey(projection);
-    const now = this.stringAt(key);
+    const now = this.currents.get(projection) ?? null;
     if (now !== (change.from === null ? null : String(change.from))) return false;
-    this.keys.set(key, { type: 'string', value: String(change.to) });
+    this.currents.set(projection, String(change.to));
     return true;
   }
 
@@ -81,8 +90,9 @@ export class MemoryReadStore implements ReadStore {
     this.assertOpen();
     assertProjectionName(projection);
     const found: number[] = [];
-    for (const key of this.keys.keys()) {
-      const version = versionOfCheckpointKey(projection, key);
+    for (const [prefix, data] of this.data) {
+      if (data.checkpoint === null) continue;
+      const version = versionOfCheckpointKey(projection, prefix + CHECKPOINT_SUFFIX);
       if (version !== null) found.push(version);
     }
     return found.sort((a, b) => a - b);
@@ -92,16 +102,13 @@ export class MemoryReadStore implements ReadStore {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
-    if (this.stringAt(currentKey(projection)) === String(version)) throw new CurrentVersionInUse(projection, version);
+    if (this.currents.get(projection) === String(version)) throw new CurrentVersionInUse(projection, version);
     const prefix = versionPrefix(projection, version);
-    let removed = 0;
-    for (const key of [...this.keys.keys()]) {
-      if (key.startsWith(prefix)) {
-        this.keys.delete(key);
-        removed += 1;
-      }
-    }
-    return removed;
+    const data = this.data.get(prefix);
+    if (!data) return 0;
+    this.data.delete(prefix);
+    // as in Redis: the model's keys and the checkpoint key
+    return data.keys.size + (data.checkpoint === null ? 0 : 1);
   }
 
   async view(projection: string): Promise<ReadView | null> {
@@ -119,11 +126,11 @@ export class MemoryReadStore implements ReadStore {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
-    const prefix = versionPrefix(projection, version);
-    const cpKey = checkpointKey(projection, version);
-    const names = sortByCodePoints([...this.keys.keys()].filter((key) => key.startsWith(prefix) && key !== cpKey));
+    const keys = this.data.get(versionPrefix(projection, version))?.keys;
     const out: Record<string, DumpValue> = {};
-    for (const name of names) out[name.slice(prefix.length)] = dumpOf(this.keys.get(name)!);
+    if (!keys) return out;
+    // full keys share the prefix, so the logical keys sort alike
+    for (const name of sortByCodePoints([...keys.keys()])) out[name] = dumpOf(keys.get(name)!);
     return out;
   }
 
@@ -132,90 +139,81 @@ export class MemoryReadStore implements ReadStore {
   }
 
   /** @internal for MemoryView */
-  read(fullKey: string): Value | undefined {
+  read(prefix: string, key: string): Value | undefined {
     this.assertOpen();
-    return this.keys.get(fullKey);
+    return this.data.get(prefix)?.keys.get(key);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new ReadStoreClosed();
   }
 
-  private stringAt(fullKey: string): string | null {
-    const value = this.keys.get(fullKey);
-    return value?.type === 'string' ? value.value : null;
-  }
+}
 
-  /** the same pass as the Lua script: every op's type need against the tracked type */
-  private checkTypes(fullKeys: readonly string[], ops: readonly WriteOp[]): void {
-    // only keys whose type an earlier op of the batch changed need tracking; the rest hold what the store holds
-    const tracked = new Map<string, KeyType>();
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      const fullKey = fullKeys[i]!;
-      const holds = tracked.get(fullKey) ?? this.keys.get(fullKey)?.type ?? 'none';
-      const rule = TYPE_RULES[op.op];
-      if (rule.needs !== null && holds !== 'none' && holds !== rule.needs) throw new ReadStoreWrongType(op.key, holds, op.op);
-      const leaves = rule.leaves === 'same' ? holds : rule.leaves;
-      if (leaves !== holds) tracked.set(fullKey, leaves);
+/** the same pass as the Lua script: every op's type need against the tracked type */
+function checkTypes(keys: Map<string, Value>, ops: readonly WriteOp[]): void {
+  // only keys whose type an earlier op of the batch changed need tracking; the rest hold what the store holds
+  const tracked = new Map<string, KeyType>();
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const holds = tracked.get(op.key) ?? keys.get(op.key)?.type ?? 'none';
+    const rule = TYPE_RULES[op.op];
+    if (rule.needs !== null && holds !== 'none' && holds !== rule.needs) throw new ReadStoreWrongType(op.key, holds, op.op);
+    const leaves = rule.leaves === 'same' ? holds : rule.leaves;
+    if (leaves !== holds) tracked.set(op.key, leaves);
+  }
+}
+
+function applyOp(keys: Map<string, Value>, op: WriteOp): void {
+  switch (op.op) {
+    case 'set':
+      keys.set(op.key, { type: 'string', value: op.value });
+      return;
+    case 'del':
+      keys.delete(op.key);
+      return;
+    case 'hset': {
+      let value = keys.get(op.key);
+      if (value?.type !== 'hash') keys.set(op.key, (value = { type: 'hash', fields: new Map() }));
+      const fields = value.fields;
+      for (const field in op.fields) if (Object.hasOwn(op.fields, field)) fields.set(field, op.fields[field]!);
+      return;
     }
-  }
-
-  private applyOp(fullKey: string, op: WriteOp): void {
-    switch (op.op) {
-      case 'set':
-        this.keys.set(fullKey, { type: 'string', value: op.value });
-        return;
-      case 'del':
-        this.keys.delete(fullKey);
-        return;
-      case 'hset': {
-        const fields = this.container(fullKey, 'hash', () => ({ type: 'hash', fields: new Map() })).fields;
-        for (const field in op.fields) if (Object.hasOwn(op.fields, field)) fields.set(field, op.fields[field]!);
-        return;
-      }
-      case 'hdel': {
-        const value = this.keys.get(fullKey);
-        if (value?.type !== 'hash') return;
-        for (const field of op.fields) value.fields.delete(field);
-        if (value.fields.size === 0) this.keys.delete(fullKey);
-        return;
-      }
-      case 'zadd': {
-        const set = this.container(fullKey, 'zset', () => ({ type: 'zset', set: new SortedSet() })).set;
-        for (const entry of op.entries) set.add(entry.score, entry.member);
-        return;
-      }
-      case 'zrem':
-      case 'ztrim': {
-        const value = this.keys.get(fullKey);
-        if (value?.type !== 'zset') return;
-        if (op.op === 'zrem') for (const member of op.members) value.set.remove(member);
-        else value.set.keepNewest(op.keepNewest);
-        if (value.set.size === 0) this.keys.delete(fullKey);
-        return;
-      }
-      case 'sadd': {
-        const members = this.container(fullKey, 'set', () => ({ type: 'set', members: new Set() })).members;
-        for (const member of op.members) members.add(member);
-        return;
-      }
-      case 'srem': {
-        const value = this.keys.get(fullKey);
-        if (value?.type !== 'set') return;
-        for (const member of op.members) value.members.delete(member);
-        if (value.members.size === 0) this.keys.delete(fullKey);
-        return;
-      }
+    case 'hdel': {
+      const value = keys.get(op.key);
+      if (value?.type !== 'hash') return;
+      for (const field of op.fields) value.fields.delete(field);
+      if (value.fields.size === 0) keys.delete(op.key);
+      return;
     }
-  }
-
-  private container<T extends Value['type']>(fullKey: string, type: T, make: () => Extract<Value, { type: T }>): Extract<Value, { type: T }> {
-    const value = this.keys.get(fullKey);
-    if (value?.type === type) return value as Extract<Value, { type: T }>;
-    const created = make();
-    this.keys.set(fullKey, created);
-    return created;
+    case 'zadd': {
+      let value = keys.get(op.key);
+      if (value?.type !== 'zset') keys.set(op.key, (value = { type: 'zset', set: new SortedSet() }));
+      for (const entry of op.entries) value.set.add(entry.score, entry.member);
+      return;
+    }
+    case 'zrem':
+    case 'ztrim': {
+      const value = keys.get(op.key);
+      if (value?.type !== 'zset') return;
+      if (op.op === 'zrem') for (const member of op.members) value.set.remove(member);
+      else value.set.keepNewest(op.keepNewest);
+      if (value.set.size === 0) keys.delete(op.key);
+      return;
+    }
+    case 'sadd': {
+      let value = keys.get(op.key);
+      if (value?.type !== 'set') keys.set(op.key, (value = { type: 'set', members: new Set() }));
+      for (const member of op.members) value.members.add(member);
+      return;
+    }
+    case 'srem': {
+      const value = keys.get(op.key);
+      if (value?.type !== 'set') return;
+      for (const member of op.members) value.members.delete(member);
+      if (value.members.size === 0) keys.delete(op.key);
+      return;
+    }
   }
 }
 
@@ -248,7 +246,7 @@ class MemoryView implements ReadView {
 
   private at(key: string): Value | undefined {
     assertReadKey(key);
-    return this.store.read(this.prefix + key);
+    return this.store.read(this.prefix, key);
   }
 
   /** like Redis: a missing key reads as empty, a key of another type is an error */
