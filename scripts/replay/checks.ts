@@ -6,6 +6,7 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { INSURANCE_USER_ID } from '../../domain/position/types.js';
 import { EventIdSet } from './idSet.js';
+import { StreamKeys } from './streamKeys.js';
 
 export type LogRule = 'STREAM_GAP' | 'DUPLICATE_EVENT_ID' | 'KEY_APPLIED_TWICE' | 'LEG_SETTLED_TWICE' | 'LEG_POSTED_TWICE' | 'LEG_WITHOUT_TRADE' | 'POSTING_WITHOUT_LEG';
 
@@ -21,7 +22,8 @@ interface StreamTrack {
   lastCausation: string | undefined;
   lastOccurredAt: string | undefined;
   appendIndex: number;
-  keys: Map<string, number>;
+  /** the stream's number in `keys` */
+  no: number;
 }
 
 interface LegTrack {
@@ -36,6 +38,7 @@ const ACCOUNT_LEG_POSTINGS = new Set(['TradeMarginSettled', 'ReleasedMarginCredi
 export class LogChecks {
   readonly violations: LogViolation[] = [];
   private readonly streams = new Map<string, StreamTrack>();
+  private readonly keys = new StreamKeys();
   private readonly ids = new EventIdSet();
   private readonly legs = new Map<string, LegTrack>();
   /** `{userId} {key}` of user leg effects → event id, and how often the account posted it */
@@ -76,7 +79,7 @@ export class LogChecks {
   /** revisions and idempotency keys of the event's stream; returns the stream's track */
   private trackStream(event: RecordedEvent): StreamTrack {
     let s = this.streams.get(event.stream);
-    if (!s) this.streams.set(event.stream, (s = { nextRevision: 0, lastCausation: undefined, lastOccurredAt: undefined, appendIndex: -1, keys: new Map() }));
+    if (!s) this.streams.set(event.stream, (s = { nextRevision: 0, lastCausation: undefined, lastOccurredAt: undefined, appendIndex: -1, no: this.streams.size }));
     if (event.revision !== s.nextRevision) {
       this.violations.push({
         rule: 'STREAM_GAP', eventIds: [event.id],
@@ -94,11 +97,10 @@ export class LogChecks {
     }
     const key = event.metadata.idempotencyKey;
     if (typeof key === 'string') {
-      const seenIn = s.keys.get(key);
-      if (seenIn !== undefined && seenIn !== s.appendIndex) {
+      const seenIn = this.keys.swap(s.no, key, s.appendIndex);
+      if (seenIn >= 0 && seenIn !== s.appendIndex) {
         this.violations.push({ rule: 'KEY_APPLIED_TWICE', eventIds: [event.id], detail: `${event.stream}: idempotency key ${key} applied again in a later append` });
       }
-      if (seenIn !== s.appendIndex) s.keys.set(key, s.appendIndex);
     }
     return s;
   }
