@@ -31,10 +31,14 @@ export function causedBy(cause: RecordedEvent): CausationContext {
  * in this append), metadata with correlation/causation and occurredAt.
  */
 export function toEventData(stream: string, events: readonly DomainEvent[], context: CausationContext): EventData[] {
-  const indexByKey = new Map<string, number>();
-  return events.map((event) => {
-    const index = indexByKey.get(event.key) ?? 0;
-    indexByKey.set(event.key, index + 1);
+  // appends hold a few events: counting the same key among the earlier ones beats a Map
+  const indexByKey = events.length > 8 ? new Map<string, number>() : undefined;
+  return events.map((event, position) => {
+    let index = 0;
+    if (indexByKey) {
+      index = indexByKey.get(event.key) ?? 0;
+      indexByKey.set(event.key, index + 1);
+    } else for (let i = 0; i < position; i++) if (events[i]!.key === event.key) index += 1;
     const metadata: EventMetadata = {
       $correlationId: context.correlationId,
       $causationId: context.causationId,

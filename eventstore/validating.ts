@@ -104,9 +104,10 @@ function isJsonValue(value: unknown, depth: number): boolean {
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) return false;
-      const keys = Object.keys(value);
-      for (let i = 0; i < keys.length; i++) {
-        const child = (value as Record<string, unknown>)[keys[i]!];
+      // for-in allocates no key array; the prototype is Object.prototype or null (checked
+      // above), whose properties are not enumerable, so it visits exactly the own keys
+      for (const key in value) {
+        const child = (value as Record<string, unknown>)[key];
         if (child !== undefined && !isJsonValue(child, depth + 1)) return false;
       }
       return true;

@@ -158,7 +158,9 @@ function requireOrder(state: PositionState, orderId: string, type: string): Trac
 }
 
 function forgetOrder(state: PositionState, orderId: string): PositionState {
-  const { [orderId]: _gone, ...orders } = state.orders;
+  // a plain copy loop: a rest pattern with a computed key takes V8's slow generic path
+  const orders: Record<string, TrackedOrder> = {};
+  for (const id in state.orders) if (id !== orderId) orders[id] = state.orders[id]!;
   return {
     ...state,
     orders,

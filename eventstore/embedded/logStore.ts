@@ -107,6 +107,34 @@ class FrameRecord implements LogRecord {
   }
 }
 
+/**
+ * A record of a batch just made durable, as live subscriptions receive it: the head is the one
+ * the append knew, and the event is decoded at most once from the frame (a copy), so
+ * subscribers never share the caller's objects.
+ */
+class CommittedRecord implements LogRecord {
+  readonly index: number;
+  readonly head: RecordHead;
+  private decoded: RecordedEvent | undefined;
+
+  constructor(
+    private readonly record: PendingRecord,
+    readonly position: Position,
+  ) {
+    this.index = record.index;
+    this.head = { stream: record.streamName, id: record.id, type: record.type, revision: record.revision, createdMs: record.createdMs };
+  }
+
+  matches(filter: EventFilter | undefined): boolean {
+    return matches(filter, this.head);
+  }
+
+  event(): RecordedEvent {
+    // the head's strings are immutable: sharing them with the append's caller is safe
+    return (this.decoded ??= decodeEvent(this.record.frame, 0, this.record.frame.length, this.position, this.head));
+  }
+}
+
 function parsePosition(position: Position): number {
   if (typeof position !== 'string' || !/^\d{1,16}$/.test(position)) throw new InvalidEventData(`invalid position ${JSON.stringify(position)}`);
   return Number(position);
@@ -358,17 +386,7 @@ export class LogStore implements EventStore, SubscriptionSource {
   }
 
   private pendingToLogRecord(record: PendingRecord): LogRecord {
-    const position = this.positionOf(record.index);
-    let decoded: RecordedEvent | undefined;
-    const head: RecordHead = { stream: record.streamName, id: record.id, type: record.type, revision: record.revision, createdMs: record.createdMs };
-    return {
-      index: record.index,
-      head,
-      position,
-      matches: (filter) => matches(filter, head),
-      // decoded once from the frame (a copy), so subscribers never share the caller's objects
-      event: () => (decoded ??= decodeEvent(record.frame, 0, record.frame.length, position)),
-    };
+    return new CommittedRecord(record, this.positionOf(record.index));
   }
 
   /** Durable records [fromIndex, endIndex) — at most one page of them. */

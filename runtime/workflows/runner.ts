@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { causedBy, toEventData, type DomainEvent } from '../../eventstore/envelope.js';
+import { causedBy, toEventData, type CausationContext, type DomainEvent } from '../../eventstore/envelope.js';
 import { StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
 import { NO_STREAM, START_POSITION, comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
 import { asDecided, loadAggregate } from '../aggregates/load.js';
@@ -93,6 +93,8 @@ interface Slot {
 
 interface Tracked<M> {
   position: Position;
+  /** causation of everything the step appends (made on its first append) */
+  causation: CausationContext | undefined;
   /** appends of this event not yet durable */
   remaining: number;
   done: boolean;
@@ -114,18 +116,18 @@ interface Tracked<M> {
  */
 export class WorkflowRunner<M> {
   readonly name: string;
-  private readonly cache = new Map<string, Cached>();
-  private readonly slots = new Map<string, Slot>();
+  /** @internal (Step) */ readonly cache = new Map<string, Cached>();
+  /** @internal (Step) */ readonly slots = new Map<string, Slot>();
   private readonly queue: Tracked<M>[] = [];
   private queueHead = 0;
   private safe: { position: Position; memory: M };
-  private memory: M;
+  /** @internal (Step) */ memory: M;
   private outstanding = 0;
   private outstandingWaiters: Array<() => void> = [];
   private failure: Error | undefined;
   private subscription: AllSubscription | undefined;
   private stopping = false;
-  private caughtUp = false;
+  /** @internal (Step) */ caughtUp = false;
   private handling = false;
   private consecutiveFailures = 0;
   private lastError: Error | undefined;
@@ -143,7 +145,7 @@ export class WorkflowRunner<M> {
   /** counters for the status and the benchmark's profile */
   readonly stats = { events: 0, appends: 0, restarts: 0, loads: 0 };
 
-  constructor(private readonly options: WorkflowRunnerOptions<M>) {
+  constructor(readonly options: WorkflowRunnerOptions<M>) {
     this.name = options.name;
     this.memory = options.handler.initialMemory();
     this.safe = { position: START_POSITION, memory: this.memory };
@@ -252,7 +254,7 @@ export class WorkflowRunner<M> {
             lastYield = performance.now();
           }
         } else {
-          this.queue.push({ position: message.position, remaining: 0, done: true, memory: this.memory });
+          this.queue.push({ position: message.position, causation: undefined, remaining: 0, done: true, memory: this.memory });
           if (message.kind === 'caughtUp') this.caughtUp = true;
           this.advance();
         }
@@ -266,72 +268,11 @@ export class WorkflowRunner<M> {
   }
 
   private async handleEvent(event: RecordedEvent): Promise<void> {
-    const tracked: Tracked<M> = { position: event.position, remaining: 0, done: false, memory: undefined };
+    const tracked: Tracked<M> = { position: event.position, causation: undefined, remaining: 0, done: false, memory: undefined };
     this.queue.push(tracked);
     this.absorb(event);
     this.handling = true;
-    const touched: string[] = [];
-    const runner = this;
-    const context: StepContext<M> = {
-      event,
-      get memory() {
-        return runner.memory;
-      },
-      set memory(value: M) {
-        runner.memory = value;
-      },
-      load: (stream, kind) => this.ensure(stream, kind),
-      adoptLive: (kind) => {
-        if (!this.caughtUp || event.revision !== 0 || this.cache.has(event.stream) || this.slots.has(event.stream)) return;
-        this.cache.set(event.stream, { kind, state: kind.evolve(kind.initialState(), asDecided(event)), revision: 0, snapshotRevision: 0 });
-      },
-      state: <S>(stream: string, kind: AggregateKind<unknown, S>) => {
-        const cached = this.cached(stream, kind);
-        if (!touched.includes(stream)) touched.push(stream);
-        return cached.state as S;
-      },
-      decide: <E extends DomainEvent<string, any>>(stream: string, kind: AggregateKind, command: unknown): E[] => {
-        const cached = this.cached(stream, kind);
-        const events = kind.decide(command, cached.state) as E[];
-        if (!touched.includes(stream)) touched.push(stream);
-        if (events.length === 0) return events;
-        const expected = cached.revision;
-        cached.state = events.reduce((s, e) => kind.evolve(s, e), cached.state);
-        cached.revision += events.length;
-        this.append(stream, events, expected, cached, touched, tracked, event);
-        return events;
-      },
-      readBack: async (stream, maxCount) => {
-        await whenAll(this.slots.get(stream) ? [this.slots.get(stream)!.durable] : []);
-        try {
-          return await this.options.store.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount });
-        } catch (error) {
-          if (error instanceof StreamNotFound) return [];
-          throw error;
-        }
-      },
-      findBack: async (stream, match, ends) => {
-        await whenAll(this.slots.get(stream) ? [this.slots.get(stream)!.durable] : []);
-        const found: RecordedEvent[] = [];
-        let from: number | 'end' = 'end';
-        for (;;) {
-          let page: RecordedEvent[];
-          try {
-            page = await this.options.store.readStream(stream, { direction: 'backwards', fromRevision: from, maxCount: 256 });
-          } catch (error) {
-            if (error instanceof StreamNotFound) return found;
-            throw error;
-          }
-          for (const event of page) {
-            if (ends(event)) return found;
-            if (match(event)) found.push(event);
-          }
-          const last = page.at(-1);
-          if (page.length < 256 || !last || last.revision === 0) return found;
-          from = last.revision - 1;
-        }
-      },
-    };
+    const context = new Step<M>(this, event, tracked);
     try {
       await this.options.handler.handle(context);
     } finally {
@@ -355,14 +296,16 @@ export class WorkflowRunner<M> {
     }
   }
 
-  private cached(stream: string, kind: AggregateKind): Cached {
+  /** @internal (Step) */
+  cached(stream: string, kind: AggregateKind): Cached {
     const cached = this.cache.get(stream);
     if (!cached) throw new Error(`${stream} used before load()`);
     if (cached.kind !== kind) throw new Error(`${stream} cached with another decider`);
     return cached;
   }
 
-  private async ensure(stream: string, kind: AggregateKind): Promise<void> {
+  /** @internal (Step) */
+  async ensure(stream: string, kind: AggregateKind): Promise<void> {
     const hit = this.cache.get(stream);
     if (hit) {
       // most recently used last, so eviction takes the coldest
@@ -391,8 +334,9 @@ export class WorkflowRunner<M> {
 
   // ------------------------------------------------------------------------------ appends
 
-  private append(stream: string, events: DomainEvent<string, any>[], expected: number, cached: Cached, touched: readonly string[], tracked: Tracked<M>, cause: RecordedEvent): void {
-    const data = toEventData(stream, events, causedBy(cause));
+  /** @internal (Step) */
+  append(stream: string, events: DomainEvent<string, any>[], expected: number, cached: Cached, touched: readonly string[], tracked: Tracked<M>, cause: RecordedEvent): void {
+    const data = toEventData(stream, events, (tracked.causation ??= causedBy(cause)));
     const deps: Gate[] = [];
     const previous = this.slots.get(stream);
     // Pipelining on one stream relies on "the previous append failed ⇒ this one fails too",
@@ -526,5 +470,99 @@ export class WorkflowRunner<M> {
       }
     });
     return this.saving;
+  }
+}
+
+/**
+ * What one step sees (StepContext): a class rather than an object of closures, since one is
+ * made per event handled.
+ */
+class Step<M> implements StepContext<M> {
+  /** streams this step read or decided on: its later appends depend on theirs */
+  private readonly touched: string[] = [];
+
+  constructor(
+    private readonly runner: WorkflowRunner<M>,
+    readonly event: RecordedEvent,
+    private readonly tracked: Tracked<M>,
+  ) {}
+
+  get memory(): M {
+    return this.runner.memory;
+  }
+
+  set memory(value: M) {
+    this.runner.memory = value;
+  }
+
+  load(stream: string, kind: AggregateKind): Promise<void> {
+    return this.runner.ensure(stream, kind);
+  }
+
+  adoptLive(kind: AggregateKind): void {
+    const { runner, event } = this;
+    if (!runner.caughtUp || event.revision !== 0 || runner.cache.has(event.stream) || runner.slots.has(event.stream)) return;
+    runner.cache.set(event.stream, { kind, state: kind.evolve(kind.initialState(), asDecided(event)), revision: 0, snapshotRevision: 0 });
+  }
+
+  private touch(stream: string): void {
+    if (!this.touched.includes(stream)) this.touched.push(stream);
+  }
+
+  state<S>(stream: string, kind: AggregateKind<unknown, S>): S {
+    const cached = this.runner.cached(stream, kind);
+    this.touch(stream);
+    return cached.state as S;
+  }
+
+  decide<E extends DomainEvent<string, any>>(stream: string, kind: AggregateKind, command: unknown): E[] {
+    const cached = this.runner.cached(stream, kind);
+    const events = kind.decide(command, cached.state) as E[];
+    this.touch(stream);
+    if (events.length === 0) return events;
+    const expected = cached.revision;
+    let state = cached.state;
+    for (const e of events) state = kind.evolve(state, e);
+    cached.state = state;
+    cached.revision += events.length;
+    this.runner.append(stream, events, expected, cached, this.touched, this.tracked, this.event);
+    return events;
+  }
+
+  private async durable(stream: string): Promise<void> {
+    const slot = this.runner.slots.get(stream);
+    if (slot) await whenAll([slot.durable]);
+  }
+
+  async readBack(stream: string, maxCount: number): Promise<RecordedEvent[]> {
+    await this.durable(stream);
+    try {
+      return await this.runner.options.store.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount });
+    } catch (error) {
+      if (error instanceof StreamNotFound) return [];
+      throw error;
+    }
+  }
+
+  async findBack(stream: string, match: (event: RecordedEvent) => boolean, ends: (event: RecordedEvent) => boolean): Promise<RecordedEvent[]> {
+    await this.durable(stream);
+    const found: RecordedEvent[] = [];
+    let from: number | 'end' = 'end';
+    for (;;) {
+      let page: RecordedEvent[];
+      try {
+        page = await this.runner.options.store.readStream(stream, { direction: 'backwards', fromRevision: from, maxCount: 256 });
+      } catch (error) {
+        if (error instanceof StreamNotFound) return found;
+        throw error;
+      }
+      for (const event of page) {
+        if (ends(event)) return found;
+        if (match(event)) found.push(event);
+      }
+      const last = page.at(-1);
+      if (page.length < 256 || !last || last.revision === 0) return found;
+      from = last.revision - 1;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { EventStoreError, StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
 import {
@@ -73,6 +74,11 @@ const CREDIT = 4096;
 const ACK_EVERY = 512;
 /** Appends sent in one message at most (more wait for the next turn). */
 const APPEND_BATCH = 512;
+/**
+ * A message costs its sender a fixed price (a wake-up of the other thread) worth dozens of
+ * appends, so batches leave at most this often; the owner's group commit and fsync take longer.
+ */
+const APPEND_FLUSH_INTERVAL_MS = 0.5;
 
 function toWire(error: unknown): WireError {
   const e = error as Error & { stream?: string; expected?: string | number; actual?: string | number };
@@ -276,14 +282,20 @@ export class PortEventStore implements EventStore {
       if (++this.outgoingAppends >= APPEND_BATCH) this.flushAppends();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flushAppends());
+        const wait = this.lastFlush + APPEND_FLUSH_INTERVAL_MS - performance.now();
+        if (wait <= 0) setImmediate(this.flushLater);
+        else setTimeout(this.flushLater, wait);
       }
     });
   }
 
+  private readonly flushLater = () => this.flushAppends();
+  private lastFlush = 0;
+
   private flushAppends(): void {
     this.flushScheduled = false;
     if (this.outgoing.length === 0) return;
+    this.lastFlush = performance.now();
     const appends = this.outgoing.join(SEP);
     this.outgoing = [];
     this.outgoingAppends = 0;

@@ -26,8 +26,9 @@ const sendStatus = () => {
   lastSent = text;
   post(message);
 };
+/** progress is reported by the ticker; only reaching idle is told at once (waitForIdle, waitFor) */
 const scheduleStatus = () => {
-  if (statusScheduled) return;
+  if (statusScheduled || !runner.idle) return;
   statusScheduled = true;
   setImmediate(sendStatus);
 };
@@ -41,7 +42,7 @@ const runner = createExchangeRunner({
   onProgress: scheduleStatus,
 });
 // failures, restarts and idleness also change the status without progress
-const ticker = setInterval(sendStatus, 10);
+const ticker = setInterval(sendStatus, 2);
 runner.start();
 
 control.on('message', (message: { t: 'stop' }) => {
