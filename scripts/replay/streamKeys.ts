@@ -48,7 +48,11 @@ export class StreamKeys {
       if (old[at] === 0) continue;
       let slot = old[at + 1]! & mask;
       while (this.slots[slot << 2] !== 0) slot = (slot + 1) & mask;
-      this.slots.set(old.subarray(at, at + 4), slot << 2);
+      const to = slot << 2;
+      this.slots[to] = old[at]!;
+      this.slots[to + 1] = old[at + 1]!;
+      this.slots[to + 2] = old[at + 2]!;
+      this.slots[to + 3] = old[at + 3]!;
     }
   }
 }
