@@ -29,10 +29,24 @@ export interface OpenOrder {
   status: OrderStatus;
   /** its place in the user's lists */
   listMember: string;
+  /** `order:{orderId}` */
+  key: string;
+  keys: UserKeys;
+}
+
+/**
+ * A user's list keys, built once: every event of an order writes several of them, and the same
+ * key string each time is hashed once by the batch compaction and the store, not per write.
+ */
+export interface UserKeys {
+  byUser: string;
+  fills: string;
+  byStatus: Record<OrderStatus, string>;
 }
 
 export interface OrdersState {
   open: Map<string, OpenOrder>;
+  userKeys: Map<string, UserKeys>;
 }
 
 export interface FillModel {
@@ -61,11 +75,21 @@ function text(value: unknown): string {
   return String(value);
 }
 
+function userKeysOf(state: OrdersState, userId: string): UserKeys {
+  let keys = state.userKeys.get(userId);
+  if (keys === undefined) {
+    const byStatus = {} as Record<OrderStatus, string>;
+    for (const status of ORDER_STATUSES) byStatus[status] = orderKeys.byStatus(userId, status);
+    state.userKeys.set(userId, (keys = { byUser: orderKeys.byUser(userId), fills: orderKeys.fills(userId), byStatus }));
+  }
+  return keys;
+}
+
 /** status change: the order leaves one status list and enters another */
-function moveStatus(writes: WriteOp[], order: OpenOrder, orderId: string, to: OrderStatus): void {
-  writes.push(write.zrem(orderKeys.byStatus(order.userId, order.status), order.listMember));
-  writes.push(write.zadd(orderKeys.byStatus(order.userId, to), 0, order.listMember));
-  writes.push(write.hset(orderKeys.order(orderId), { status: to }));
+function moveStatus(writes: WriteOp[], order: OpenOrder, to: OrderStatus): void {
+  writes.push(write.zrem(order.keys.byStatus[order.status], order.listMember));
+  writes.push(write.zadd(order.keys.byStatus[to], 0, order.listMember));
+  writes.push(write.hset(order.key, { status: to }));
   order.status = to;
 }
 
@@ -77,7 +101,7 @@ function openOrder(state: OrdersState, event: RecordedEvent): [string, OpenOrder
 }
 
 function end(state: OrdersState, writes: WriteOp[], orderId: string, order: OpenOrder, to: OrderStatus): void {
-  moveStatus(writes, order, orderId, to);
+  moveStatus(writes, order, to);
   if (TERMINAL.has(to)) {
     state.open.delete(orderId);
     writes.push(write.srem(orderKeys.open, orderId));
@@ -88,14 +112,17 @@ export const ordersProjection: Projection<OrdersState> = {
   name: 'orders',
   version: 1,
   filter: { streamPrefixes: ['order-'] },
-  initialState: () => ({ open: new Map() }),
+  initialState: () => ({ open: new Map(), userKeys: new Map() }),
   async loadState(view: ReadView): Promise<OrdersState> {
-    const open = new Map<string, OpenOrder>();
+    const state: OrdersState = { open: new Map(), userKeys: new Map() };
     for (const orderId of await view.smembers(orderKeys.open)) {
       const h = await view.hgetall(orderKeys.order(orderId));
-      open.set(orderId, { userId: h.userId!, symbol: h.symbol!, side: h.side!, status: h.status as OrderStatus, listMember: h.listMember! });
+      state.open.set(orderId, {
+        userId: h.userId!, symbol: h.symbol!, side: h.side!, status: h.status as OrderStatus, listMember: h.listMember!,
+        key: orderKeys.order(orderId), keys: userKeysOf(state, h.userId!),
+      });
     }
-    return { open };
+    return state;
   },
   apply(state, event) {
     const writes: WriteOp[] = [];
@@ -106,17 +133,17 @@ export const ordersProjection: Projection<OrdersState> = {
         const d = event.data;
         const userId = field(event, 'userId');
         const listMember = logOrderMember(event.position, orderId);
-        const order: OpenOrder = { userId, symbol: field(event, 'symbol'), side: field(event, 'side'), status: 'PENDING', listMember };
+        const order: OpenOrder = { userId, symbol: field(event, 'symbol'), side: field(event, 'side'), status: 'PENDING', listMember, key: orderKeys.order(orderId), keys: userKeysOf(state, userId) };
         state.open.set(orderId, order);
         writes.push(
-          write.hset(orderKeys.order(orderId), {
+          write.hset(order.key, {
             id: orderId, userId, clientOrderId: field(event, 'clientOrderId'), symbol: order.symbol, side: order.side, type: field(event, 'type'),
             timeInForce: field(event, 'timeInForce'), price: text(d.price), quantity: field(event, 'qty'), filledQuantity: '0', averageFillPrice: '',
             status: 'PENDING', intent: '', reduceOnly: String(d.reduceOnly === true), fee: '0', rejectReason: '', expireReason: '',
             createdAt: occurredAt(event), listMember,
           }),
-          write.zadd(orderKeys.byUser(userId), 0, listMember),
-          write.zadd(orderKeys.byStatus(userId, 'PENDING'), 0, listMember),
+          write.zadd(order.keys.byUser, 0, listMember),
+          write.zadd(order.keys.byStatus.PENDING, 0, listMember),
           write.set(orderKeys.byClientId(userId, field(event, 'clientOrderId')), orderId),
           write.sadd(orderKeys.open, orderId),
         );
@@ -125,14 +152,14 @@ export const ordersProjection: Projection<OrdersState> = {
       case 'OrderAccepted': {
         const [orderId, order] = openOrder(state, event);
         if (order.status !== 'PENDING') throw impossible(event, `order ${orderId} accepted while ${order.status}`);
-        writes.push(write.hset(orderKeys.order(orderId), { intent: field(event, 'intent') }));
-        moveStatus(writes, order, orderId, 'NEW');
+        writes.push(write.hset(order.key, { intent: field(event, 'intent') }));
+        moveStatus(writes, order, 'NEW');
         break;
       }
       case 'OrderRejected': {
         const [orderId, order] = openOrder(state, event);
         if (order.status !== 'PENDING') throw impossible(event, `order ${orderId} rejected while ${order.status}`);
-        writes.push(write.hset(orderKeys.order(orderId), { rejectReason: field(event, 'reason') }));
+        writes.push(write.hset(order.key, { rejectReason: field(event, 'reason') }));
         end(state, writes, orderId, order, 'REJECTED');
         break;
       }
@@ -141,7 +168,7 @@ export const ordersProjection: Projection<OrdersState> = {
         const [orderId, order] = openOrder(state, event);
         if (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') throw impossible(event, `fill of order ${orderId} while ${order.status}`);
         writes.push(
-          write.hset(orderKeys.order(orderId), {
+          write.hset(order.key, {
             filledQuantity: field(event, 'filledQty'), averageFillPrice: field(event, 'averageFillPrice'), fee: field(event, 'feeTotal'),
           }),
         );
@@ -149,16 +176,16 @@ export const ordersProjection: Projection<OrdersState> = {
           tradeId: field(event, 'tradeId'), orderId, symbol: order.symbol, side: order.side, price: field(event, 'price'), quantity: field(event, 'qty'),
           fee: field(event, 'fee'), liquidity: field(event, 'liquidity'), executedAt: occurredAt(event),
         };
-        writes.push(write.zadd(orderKeys.fills(order.userId), 0, logOrderMember(event.position, member(fill))));
+        writes.push(write.zadd(order.keys.fills, 0, logOrderMember(event.position, member(fill))));
         if (event.type === 'OrderFilled') end(state, writes, orderId, order, 'FILLED');
-        else if (order.status !== 'PARTIALLY_FILLED') moveStatus(writes, order, orderId, 'PARTIALLY_FILLED');
+        else if (order.status !== 'PARTIALLY_FILLED') moveStatus(writes, order, 'PARTIALLY_FILLED');
         break;
       }
       case 'OrderCancelled':
       case 'OrderExpired': {
         const [orderId, order] = openOrder(state, event);
         if (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') throw impossible(event, `order ${orderId} ends while ${order.status}`);
-        if (event.type === 'OrderExpired') writes.push(write.hset(orderKeys.order(orderId), { expireReason: field(event, 'reason') }));
+        if (event.type === 'OrderExpired') writes.push(write.hset(order.key, { expireReason: field(event, 'reason') }));
         end(state, writes, orderId, order, event.type === 'OrderCancelled' ? 'CANCELLED' : 'EXPIRED');
         break;
       }
