@@ -12,17 +12,40 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreCorrupted } from '../errors.js';
 import type { Position, RecordedEvent } from '../port.js';
-import { FRAME_HEADER_BYTES, checkFrame, decodeEvent } from './codec.js';
+import { FRAME_HEADER_BYTES, checkFrame, decodeEvent, decodeHead } from './codec.js';
 
 /** bytes per read: about 1,500 events of a typical log, decoded before the next read */
 const CHUNK_BYTES = 1 << 20;
 const SEGMENT_NAME = /^\d{20}\.seg$/;
 
+/** A record read but not decoded (its JSON is never parsed): what it is and where. */
+export interface SkippedRecord {
+  skipped: true;
+  position: Position;
+  stream: string;
+  type: string;
+}
+
+/** Whether to decode a record, told from its stream and type alone. */
+export type RecordWanted = (stream: string, type: string) => boolean;
+
 /**
  * The events at positions ≤ `through` (a record's position is its global byte offset + 1), in
  * log order, a chunk's worth at a time. `through` must be a record's position (or '0': nothing).
  */
-export async function* readLogEvents(dir: string, through: Position): AsyncGenerator<RecordedEvent[]> {
+export function readLogEvents(dir: string, through: Position): AsyncGenerator<RecordedEvent[]> {
+  return readLog(dir, through, null) as AsyncGenerator<RecordedEvent[]>;
+}
+
+/**
+ * Like readLogEvents, but only the records `wanted` are decoded; the others come as
+ * SkippedRecords, in their place (a reader that needs a few streams skips most of the JSON).
+ */
+export function readLogRecords(dir: string, through: Position, wanted: RecordWanted): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
+  return readLog(dir, through, wanted);
+}
+
+async function* readLog(dir: string, through: Position, wanted: RecordWanted | null): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
   const last = Number(through);
   if (!Number.isSafeInteger(last) || last < 0) throw new RangeError(`invalid position ${JSON.stringify(through)}`);
   if (last === 0) return;
@@ -44,7 +67,7 @@ export async function* readLogEvents(dir: string, through: Position): AsyncGener
         if (bytesRead === 0) throw new StoreCorrupted(`short read in ${name} at ${fileOffset}`);
         fileOffset += bytesRead;
         const length = held + bytesRead;
-        const events: RecordedEvent[] = [];
+        const events: Array<RecordedEvent | SkippedRecord> = [];
         const view = buffer.subarray(0, length);
         let at = 0;
         while (at < length) {
@@ -56,7 +79,11 @@ export async function* readLogEvents(dir: string, through: Position): AsyncGener
             throw new StoreCorrupted(`damaged record (${check.reason}) in ${name} at byte ${fileOffset - length + at}`);
           }
           const frameLength = FRAME_HEADER_BYTES + check.bodyLength;
-          events.push(decodeEvent(buffer, at, frameLength, String(position)));
+          if (wanted === null) events.push(decodeEvent(buffer, at, frameLength, String(position)));
+          else {
+            const head = decodeHead(buffer, at, frameLength);
+            events.push(wanted(head.stream, head.type) ? decodeEvent(buffer, at, frameLength, String(position), head) : { skipped: true, position: String(position), stream: head.stream, type: head.type });
+          }
           lastRead = position;
           at += frameLength;
         }
@@ -69,6 +96,7 @@ export async function* readLogEvents(dir: string, through: Position): AsyncGener
         buffer.copy(next, 0, at, length);
         buffer = next;
       }
+      if (held > 0 && lastRead < last) throw new StoreCorrupted(`segment ${name} ends inside a record (${held} bytes), and the log goes on`);
       expectedBase = base + size;
     } finally {
       await handle.close();

@@ -6,7 +6,7 @@
  * `ledgerBalances`, `positions` and `marks` at `quiescentPosition` from it.
  */
 import { embeddedLogDir } from '../../eventstore/embedded/index.js';
-import { readLogEvents } from '../../eventstore/embedded/segmentReader.js';
+import { readLogRecords } from '../../eventstore/embedded/segmentReader.js';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
 import { PLATFORM } from '../../domain/ledger/accounts.js';
 import { checkQuiescent, type PositionSnapshot } from '../../domain/ledger/audit.js';
@@ -19,7 +19,7 @@ import type { DumpValue } from '../../projections/store/port.js';
 import { AuditFold, balancesFromWire, fromLedger, type AuditOutcome, type EventViolation, type FrozenHold } from './auditSide.js';
 import { stateHash } from './hash.js';
 import { WORKER_PROJECTIONS, startAuditWorker } from './parallel.js';
-import { ProjectionFold, exportModels, type ProjectionsEnd } from './projectionSide.js';
+import { ProjectionFold, exportModels, inRegistryOrder, type Models, type ProjectionsEnd } from './projectionSide.js';
 import { QuiescenceTracker, type Pending } from './quiescence.js';
 
 export interface Violation {
@@ -115,7 +115,7 @@ async function foldHere(store: EventStore, stopAt: Position | null, options: Fol
   }
   await projections.flush(facts.position);
   const ended = projections.end();
-  return assemble(facts, readModels, [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
+  return assemble(facts, readModels, await exportModels(readModels), [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
 }
 
 /**
@@ -126,19 +126,30 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
   const readModels = new MemoryReadStore();
   const worker = startAuditWorker({ dir, through }, readModels);
   try {
-    const projections = new ProjectionFold(allProjections.filter((p) => !WORKER_PROJECTIONS.includes(p.name)), (name, version, writes, position) => readModels.applyBatch(name, version, writes, position));
+    const mine = allProjections.filter((p) => !WORKER_PROJECTIONS.includes(p.name));
+    const projections = new ProjectionFold(mine, (name, version, writes, position) => readModels.applyBatch(name, version, writes, position));
     const facts = newFacts();
     const progressEvery = options.progressEvery ?? 50_000;
-    for await (const batch of readLogEvents(dir, through)) {
-      for (const event of batch) {
-        const seq = noteEvent(facts, event);
-        projections.apply(event, seq);
+    // the records none of these projections (nor the marks) take are counted, never parsed
+    const wanted = (stream: string, type: string): boolean => MARK_TYPES.has(type) || projections.wants(stream, type);
+    for await (const batch of readLogRecords(dir, through, wanted)) {
+      for (const record of batch) {
+        let seq: number;
+        if ('skipped' in record) {
+          seq = noteRecord(facts, record);
+          projections.skip();
+        } else {
+          seq = noteEvent(facts, record);
+          projections.apply(record, seq);
+        }
         if (projections.flushDue) await projections.flush(facts.position);
         if (options.onProgress && seq % progressEvery === 0) options.onProgress({ events: seq, position: facts.position });
       }
     }
     await projections.flush(facts.position);
     const here = projections.end();
+    // while the worker ends: these models are complete
+    const myModels = await exportModels(readModels, mine);
     const { outcome, balances, projections: there } = await worker.result;
     // both threads read the same records: anything else is a bug, not a finding about the log
     if (outcome.events !== facts.events || outcome.position !== facts.position) {
@@ -146,7 +157,8 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
     }
     const positions = here.positions ?? there.positions!;
     const open = new Set(here.openOrders ?? there.openOrders!);
-    return assemble(facts, readModels, [here, there], positions, open, outcome, balancesFromWire(balances), options);
+    const models = inRegistryOrder(myModels, await exportModels(readModels, allProjections.filter((p) => !mine.includes(p))));
+    return assemble(facts, readModels, models, [here, there], positions, open, outcome, balancesFromWire(balances), options);
   } finally {
     await worker.stop();
   }
@@ -158,15 +170,23 @@ function newFacts(): LogFacts {
 
 /** counts the event and follows the marks; returns its 1-based number in the fold */
 function noteEvent(facts: LogFacts, event: RecordedEvent): number {
-  facts.events += 1;
-  facts.byType[event.type] = (facts.byType[event.type] ?? 0) + 1;
-  facts.position = event.position;
   trackMarks(facts.marks, event);
+  return noteRecord(facts, event);
+}
+
+/** counts a record (decoded or not: not one of MARK_TYPES); returns its 1-based number in the fold */
+function noteRecord(facts: LogFacts, record: { type: string; position: Position }): number {
+  facts.events += 1;
+  facts.byType[record.type] = (facts.byType[record.type] ?? 0) + 1;
+  facts.position = record.position;
   return facts.events;
 }
 
+/** the event types the marks follow */
+const MARK_TYPES: ReadonlySet<string> = new Set(['InstrumentListed', 'MarkPriceSet', 'TradeExecuted']);
+
 /** The fold's parts as one result; the violations in the order a one-thread fold finds them. */
-async function assemble(facts: LogFacts, readModels: MemoryReadStore, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): Promise<FoldResult> {
+function assemble(facts: LogFacts, readModels: MemoryReadStore, models: Models, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): FoldResult {
   const violations: Violation[] = inEventOrder([audit.perEvent, ...ends.map((e) => e.perEvent)]);
   violations.push(...audit.logViolations);
   const { marks } = facts;
@@ -179,7 +199,6 @@ async function assemble(facts: LogFacts, readModels: MemoryReadStore, ends: Proj
     for (const p of audit.pending) violations.push({ rule: 'NOT_QUIESCENT', eventIds: [p.eventId], detail: `${p.eventType} at ${p.position}: ${p.obligation} is missing` });
   }
   violations.push(...audit.checkAllViolations);
-  const models = await exportModels(readModels);
   return {
     readModels, models, ledgerBalances: balances, positions, marks, position: facts.position,
     quiescentPosition: audit.quiescentPosition, quiescentAtEnd: audit.quiescent, requestedPosition: options.to ?? null, pending: audit.pending,

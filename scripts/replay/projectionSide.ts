@@ -59,6 +59,16 @@ export class ProjectionFold {
     this.sinceFlush += 1;
   }
 
+  /** an event none of these projections takes (see `wants`): it only counts towards the next flush */
+  skip(): void {
+    this.sinceFlush += 1;
+  }
+
+  /** whether any of these projections takes events of this stream and type */
+  wants(stream: string, type: string): boolean {
+    return this.running.some((r) => matchesFilter(r.projection.filter, { stream, type }));
+  }
+
   get flushDue(): boolean {
     return this.sinceFlush >= FLUSH_EVENTS;
   }
@@ -97,11 +107,19 @@ export class ProjectionFold {
   }
 }
 
-/** every projection's model as committed to `readModels`, keys sorted */
-export async function exportModels(readModels: MemoryReadStore): Promise<Record<string, Record<string, DumpValue>>> {
-  const models: Record<string, Record<string, DumpValue>> = {};
-  for (const p of allProjections) models[p.name] = await readModels.exportVersion(p.name, p.version);
+export type Models = Record<string, Record<string, DumpValue>>;
+
+/** the models of `projections` as committed to `readModels`, keys sorted */
+export async function exportModels(readModels: MemoryReadStore, projections: readonly Projection<any>[] = allProjections): Promise<Models> {
+  const models: Models = {};
+  for (const p of projections) models[p.name] = await readModels.exportVersion(p.name, p.version);
   return models;
+}
+
+/** every projection's model, in registry order, from models exported in parts */
+export function inRegistryOrder(...parts: Models[]): Models {
+  const all = Object.assign({}, ...parts) as Models;
+  return Object.fromEntries(allProjections.map((p) => [p.name, all[p.name]!]));
 }
 
 function positionEntries(state: PositionsState): PositionEntry[] {
@@ -114,7 +132,7 @@ function positionEntries(state: PositionsState): PositionEntry[] {
 }
 
 /** the subscription filter semantics of the port (DESIGN §3.1): types and stream prefixes must both match */
-function matchesFilter(filter: EventFilter | undefined, event: RecordedEvent): boolean {
+function matchesFilter(filter: EventFilter | undefined, event: Pick<RecordedEvent, 'stream' | 'type'>): boolean {
   if (!filter) return true;
   if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
   const prefixes = filter.streamPrefixes;
