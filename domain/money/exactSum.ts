@@ -240,3 +240,31 @@ export class ExactSum {
     return copy;
   }
 }
+
+/**
+ * canonical(dec(a).plus(dec(b))) with integer arithmetic when both texts are on the scale and the
+ * sum is a safe integer of minor units; decimal.js otherwise (same value, same string, and the
+ * same error for a text it rejects). For folds that keep balances as canonical strings.
+ */
+export function plusCanonical(a: string, b: string): string {
+  const x = parseMinor(a);
+  const y = x === undefined ? undefined : parseMinor(b);
+  if (y !== undefined) {
+    const s = x! + y;
+    if (Number.isSafeInteger(s)) return minorToCanonical(s);
+  }
+  const d = dec(a).plus(dec(b));
+  return d.isZero() ? '0' : d.toFixed();
+}
+
+/** canonical(dec(a).minus(dec(b))), as plusCanonical. */
+export function minusCanonical(a: string, b: string): string {
+  const x = parseMinor(a);
+  const y = x === undefined ? undefined : parseMinor(b);
+  if (y !== undefined) {
+    const s = x! - y;
+    if (Number.isSafeInteger(s)) return minorToCanonical(s);
+  }
+  const d = dec(a).minus(dec(b));
+  return d.isZero() ? '0' : d.toFixed();
+}

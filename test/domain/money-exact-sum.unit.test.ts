@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { Decimal, canonical, dec, isCanonical } from '../../domain/money/decimal.js';
 import {
-  ExactSum, NOT_CANONICAL_POSITIVE, OUTSIDE_MINOR_RANGE, bigMinorToCanonical, canonicalPositiveMinor, minorToCanonical, parseMinor,
+  ExactSum, NOT_CANONICAL_POSITIVE, OUTSIDE_MINOR_RANGE, bigMinorToCanonical, canonicalPositiveMinor, minorToCanonical, minusCanonical, parseMinor, plusCanonical,
 } from '../../domain/money/exactSum.js';
 
 const MAX = Number.MAX_SAFE_INTEGER; // 90071992.54740991 at scale 8
@@ -189,3 +189,35 @@ test('ExactSum keeps decimal.js precision beyond 50 significant digits, as the D
   t.is(fromZero.canonical(), canonical(dec(0).plus(huge)));
   t.is(ExactSum.of(huge).canonical(), canonical(huge));
 });
+
+test('plusCanonical / minusCanonical print canonical(dec(a) ± dec(b)) for every text decimal.js takes, and throw where it throws', (t) => {
+  const text = fc.oneof(
+    canonicalText,
+    plainText,
+    fc.constantFrom('90071992.54740991', '-90071992.54740991', '0.00000001', '0.000000001', '1e3', '-0', '0.000', `${'9'.repeat(45)}.12345678`),
+  );
+  const outcome = (f: () => string): string => {
+    try {
+      return f();
+    } catch (error) {
+      return `throws ${(error as Error).name}`;
+    }
+  };
+  fc.assert(
+    fc.property(text, text, (a, b) => {
+      assertSame(outcome(() => plusCanonical(a, b)), outcome(() => canonical(dec(a).plus(dec(b)))));
+      assertSame(outcome(() => minusCanonical(a, b)), outcome(() => canonical(dec(a).minus(dec(b)))));
+    }),
+    { numRuns: 5000 },
+  );
+  t.is(plusCanonical('90071992.54740991', '0.00000001'), '90071992.54740992'); // past 2^53: decimal.js
+  t.is(minusCanonical('-90071992.54740991', '0.00000001'), '-90071992.54740992');
+  t.is(plusCanonical('0.1', '-0.1'), '0');
+  t.is(minusCanonical('1.5', '1.50'), '0');
+  t.throws(() => plusCanonical('1', 'x'));
+  t.throws(() => minusCanonical('x', '1'));
+});
+
+function assertSame(a: string, b: string): void {
+  if (a !== b) throw new Error(`${a} ≠ ${b}`);
+}
