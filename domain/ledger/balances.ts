@@ -19,11 +19,20 @@ export interface BalanceRow {
 
 /** Change of an account's normal balance caused by one line; undefined outside the chart. */
 export function balanceDelta(line: JournalLine): Decimal | undefined {
-  const category = categoryOf(line.book, line.account);
-  if (category === undefined) return undefined;
+  const increases = increasesBalance(line);
+  if (increases === undefined) return undefined;
   const amount = dec(line.amount);
-  const increases = (line.direction === 'DEBIT') === isDebitNormal(category);
   return increases ? amount : amount.negated();
+}
+
+/**
+ * Whether a line raises its account's normal balance by its amount (true) or lowers it (false);
+ * undefined outside the chart. With money/exactSum's plusCanonical / minusCanonical, a fold of
+ * canonical balance strings needs no Decimal per line.
+ */
+export function increasesBalance(line: JournalLine): boolean | undefined {
+  const category = categoryOf(line.book, line.account);
+  return category === undefined ? undefined : (line.direction === 'DEBIT') === isDebitNormal(category);
 }
 
 export interface GroupSides {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { categoryOf, marginAccount, marginSymbol } from '../../domain/ledger/accounts.js';
-import { LedgerBalances, PLATFORM_OWNER } from '../../domain/ledger/balances.js';
+import { LedgerBalances, PLATFORM_OWNER, balanceDelta, increasesBalance } from '../../domain/ledger/balances.js';
 import { checkEntry } from '../../domain/ledger/audit.js';
 import {
   closeSettlementLines, compensationLines, depositLines, freezeLines, insuranceFeeLines, insuranceFundedLines, insurancePnlLines, liquidationLines,
@@ -115,4 +115,19 @@ test('balances: debit-normal assets and expenses, credit-normal L/E/R, per owner
   t.is(b.userFunds(A).toFixed(), '101');
   t.is(copy.userFunds(A).toFixed(), '102');
   t.true(b.rows().some((r) => r.owner === 'u2' && r.account === 'wallet.available' && r.balance === '7'));
+});
+
+test('increasesBalance: debits raise A and X, credits raise L, E and R; the delta is the amount with that sign', (t) => {
+  const line = (book: 'USER' | 'PLATFORM', account: string, direction: 'DEBIT' | 'CREDIT'): JournalLine => ({ book, account, asset: A, direction, amount: '2.5' });
+  const cases: Array<[JournalLine, boolean | undefined]> = [
+    [line('USER', 'wallet.available', 'DEBIT'), true], [line('USER', 'wallet.available', 'CREDIT'), false],
+    [line('USER', marginAccount(S), 'DEBIT'), true], [line('USER', 'expense.fees', 'CREDIT'), false],
+    [line('USER', 'equity.capital', 'CREDIT'), true], [line('USER', 'revenue.realizedProfit', 'DEBIT'), false],
+    [line('PLATFORM', 'liability.userFunds', 'CREDIT'), true], [line('PLATFORM', 'custody.wallet', 'CREDIT'), false],
+    [line('PLATFORM', 'wallet.available', 'DEBIT'), undefined], [line('USER', 'nope', 'DEBIT'), undefined],
+  ];
+  for (const [l, expected] of cases) {
+    t.is(increasesBalance(l), expected, `${l.book} ${l.account} ${l.direction}`);
+    t.is(balanceDelta(l)?.toFixed(), expected === undefined ? undefined : expected ? '2.5' : '-2.5');
+  }
 });
