@@ -251,7 +251,7 @@ export class LedgerAuditor {
     const checked: BalanceGroup[] = [];
     for (const t of touched) {
       // a line of an unknown account touches its group only if the group exists
-      const g = 'cells' in t ? t : this.balances.groupOf(t.book, t.owner, t.asset, false);
+      const g = 'cells' in t ? t : this.balances.groupOf(t.book, t.owner, t.asset);
       if (g === undefined || checked.includes(g)) continue;
       checked.push(g);
       if (!g.debitSide.equals(g.creditSide)) {

@@ -111,7 +111,7 @@ export class LedgerBalances {
   post(book: Book, owner: string, account: string, asset: string, category: AccountCategory, debit: boolean, amount: FoldAmount): BalanceGroup {
     const debitNormal = isDebitNormal(category);
     const delta = debit === debitNormal ? amount : negated(amount);
-    const g = this.groupOf(book, owner, asset, true)!;
+    const g = this.groupOf(book, owner, asset) ?? this.newGroup(book, owner, asset);
     const cell = g.cells.get(account);
     if (cell) cell.amount.add(delta);
     else g.cells.set(account, { account, category, userFunds: book === 'USER' && isUserFundsAccount(account), debitNormal, amount: ExactSum.of(delta) });
@@ -124,18 +124,21 @@ export class LedgerBalances {
     return g;
   }
 
-  /** The group of (book, owner, asset); created (empty) only when asked to. */
-  groupOf(book: Book, owner: string, asset: string, create: boolean): BalanceGroup | undefined {
-    const g = this.books.get(book)?.get(owner)?.get(asset);
-    if (g || !create) return g;
-    const created: BalanceGroup = { book, owner, asset, debitSide: new ExactSum(), creditSide: new ExactSum(), cells: new Map() };
-    this.insert(created);
-    return created;
+  /** The group of (book, owner, asset), if any of its accounts ever moved. */
+  groupOf(book: Book, owner: string, asset: string): BalanceGroup | undefined {
+    return this.books.get(book)?.get(owner)?.get(asset);
+  }
+
+  /** a group is only made for the line that posts to it: assets() and sides() never list an empty one */
+  private newGroup(book: Book, owner: string, asset: string): BalanceGroup {
+    const g: BalanceGroup = { book, owner, asset, debitSide: new ExactSum(), creditSide: new ExactSum(), cells: new Map() };
+    this.insert(g);
+    return g;
   }
 
   /** The exact balance of one account (zero when it never moved). */
   sum(book: Book, owner: string, account: string, asset: string): ExactSum | undefined {
-    return this.groupOf(book, owner, asset, false)?.cells.get(account)?.amount;
+    return this.groupOf(book, owner, asset)?.cells.get(account)?.amount;
   }
 
   /** The exact Σ users (wallet.available + wallet.frozen + Σ margin.*) of an asset. */
@@ -180,7 +183,7 @@ export class LedgerBalances {
 
   /** Σ(A + X) and Σ(L + E + R) of one (book, owner, asset). */
   side(book: Book, owner: string, asset: string): GroupSides {
-    const g = this.groupOf(book, owner, asset, false);
+    const g = this.groupOf(book, owner, asset);
     return g ? sidesOf(g) : { book, owner, asset, debitSide: ZERO, creditSide: ZERO };
   }
 
