@@ -6,6 +6,8 @@ export interface Config {
   redisUrl?: string;
   adminApiKey?: string;
   production: boolean;
+  /** WORKFLOWS_THREAD=1: the workflow runner in a worker thread (the second core) of this process */
+  workflowsThread?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -29,7 +31,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     adminApiKey: nonEmpty(env.ADMIN_API_KEY),
     production: env.NODE_ENV === 'production',
+    workflowsThread: flag(env.WORKFLOWS_THREAD, 'WORKFLOWS_THREAD'),
   };
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  const text = nonEmpty(value);
+  if (text === undefined || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(`${name} must be 1/true or 0/false, got ${JSON.stringify(text)}`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -53,11 +53,13 @@ export function servesApi(roles: readonly Role[]): boolean {
 
 /** The runtime of `roles` on `store`, configured from the process configuration (failures go to `log`). */
 export function createRuntimeFor(config: Config, store: EventStore, roles: Role[], log: (line: string) => void): Promise<Runtime> {
+  if (config.workflowsThread && (roles.includes('all') || roles.includes('workflows'))) log('workflows: in their own thread (WORKFLOWS_THREAD)');
   return createRuntime({
     store,
     dataDir: config.dataDir,
     roles,
     remoteStore: config.eventStoreUrl !== undefined,
+    workflowsThread: config.workflowsThread,
     onError: (error, where) => log(`${where}: ${(error as Error)?.stack ?? String(error)}`),
   });
 }

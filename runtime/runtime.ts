@@ -68,7 +68,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let workflows: WorkflowsHandle | undefined;
   if (runs('workflows') && options.workflowsThread) {
     if (options.runnerStateStore || options.workflowStore || options.snapshotStore) throw new Error('a workflows thread keeps its own state: no shared state stores or wrapped store');
-    const thread = new WorkflowThread(store, { dataDir: options.dataDir, inMemoryState: options.inMemoryState, maxOutstandingAppends: options.maxOutstandingAppends }, onError);
+    const thread = new WorkflowThread(store, { dataDir: options.dataDir, inMemoryState: options.inMemoryState, remoteStore: options.remoteStore, maxOutstandingAppends: options.maxOutstandingAppends }, onError);
     workflows = thread;
     system.register(() => {
       const s = thread.status;

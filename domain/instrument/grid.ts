@@ -9,12 +9,32 @@ import type { Instrument } from './types.js';
  * validate first (validatePlaceOrder), so a throw here is a bug.
  */
 
+/**
+ * Answers by value text and step, remembered: a decimal modulo is costly, and the same prices and
+ * quantities are checked over and over (every placement and every settled leg). Cleared when
+ * full, which bounds the memory without bookkeeping per hit.
+ */
+const MULTIPLES_MAX = 4096;
+let multiples = new Map<string, boolean>();
+
+export function isMultipleOf(value: DecimalValue, step: string): boolean {
+  if (typeof value !== 'string') return dec(value).modulo(dec(step)).isZero();
+  const key = `${step} ${value}`;
+  let answer = multiples.get(key);
+  if (answer === undefined) {
+    answer = dec(value).modulo(dec(step)).isZero();
+    if (multiples.size >= MULTIPLES_MAX) multiples = new Map();
+    multiples.set(key, answer);
+  }
+  return answer;
+}
+
 export function isOnTick(price: DecimalValue, instrument: Pick<Instrument, 'tickSize'>): boolean {
-  return dec(price).modulo(dec(instrument.tickSize)).isZero();
+  return isMultipleOf(price, instrument.tickSize);
 }
 
 export function isOnLot(qty: DecimalValue, instrument: Pick<Instrument, 'lotSize'>): boolean {
-  return dec(qty).modulo(dec(instrument.lotSize)).isZero();
+  return isMultipleOf(qty, instrument.lotSize);
 }
 
 function exactMultiple(value: DecimalValue, step: string, what: string): number {

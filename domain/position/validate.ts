@@ -1,4 +1,5 @@
 import { dec, isCanonical } from '../money/decimal.js';
+import { isMultipleOf } from '../instrument/grid.js';
 import { badInput } from '../shared/errors.js';
 
 /** Stateless checks of command inputs; each failure is BAD_USER_INPUT with a stable reason. */
@@ -18,7 +19,7 @@ export function requireNonNegative(name: string, value: unknown): string {
 }
 
 export function requireOnGrid(name: string, value: string, step: string, reason: 'INVALID_TICK' | 'INVALID_LOT'): void {
-  if (!dec(value).modulo(dec(step)).isZero()) throw badInput(reason, `${name} ${value} is not a multiple of ${step}`);
+  if (!isMultipleOf(value, step)) throw badInput(reason, `${name} ${value} is not a multiple of ${step}`);
 }
 
 export function requireLeverage(leverage: unknown, maxLeverage: number): number {

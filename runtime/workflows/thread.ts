@@ -37,6 +37,7 @@ const runner = createExchangeRunner({
   store,
   stateStore: data.inMemoryState ? new MemoryRunnerStateStore<ExchangeMemory>() : new FileRunnerStateStore<ExchangeMemory>(join(data.dataDir, 'checkpoints')),
   snapshots: data.inMemoryState ? new MemorySnapshotStore() : new FileSnapshotStore(join(data.dataDir, 'snapshots')),
+  remoteStore: data.remoteStore,
   maxOutstandingAppends: data.maxOutstandingAppends,
   onError: (error, where) => post({ t: 'error', where, message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack }),
   onProgress: scheduleStatus,

@@ -23,6 +23,8 @@ export interface RunnerStatus {
 export interface ThreadData {
   dataDir: string;
   inMemoryState?: boolean;
+  /** the store is remote (EventStoreDB): no same-stream pipelining, as in process */
+  remoteStore?: boolean;
   maxOutstandingAppends?: number;
 }
 

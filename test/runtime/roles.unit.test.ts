@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ConfigError } from '../../runtime/config.js';
+import { ConfigError, loadConfig } from '../../runtime/config.js';
 import { parseRoles, requireSharedStoreFor, servesApi } from '../../runtime/roles.js';
 import type { Role } from '../../runtime/runtime.js';
 
@@ -21,4 +21,12 @@ test('a part alone needs a shared store; all runs anywhere; only all and api ser
   t.true(servesApi(['all']));
   t.true(servesApi(['api', 'matching']));
   t.false(servesApi(['workflows', 'matching']));
+});
+
+test('WORKFLOWS_THREAD: off by default, 1/true on, 0/false off, anything else rejected', (t) => {
+  t.falsy(loadConfig({}).workflowsThread);
+  t.true(loadConfig({ WORKFLOWS_THREAD: '1' }).workflowsThread);
+  t.true(loadConfig({ WORKFLOWS_THREAD: 'true' }).workflowsThread);
+  t.false(loadConfig({ WORKFLOWS_THREAD: '0' }).workflowsThread);
+  t.throws(() => loadConfig({ WORKFLOWS_THREAD: 'yes' }), { instanceOf: ConfigError });
 });

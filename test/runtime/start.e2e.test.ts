@@ -83,6 +83,21 @@ test('npm start: embedded store, demo instruments, admin key printed once (hash 
   t.is(await stop(second.child), 0);
 });
 
+test('npm start with WORKFLOWS_THREAD=1: the workflows run in their own thread and a deposit is posted', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oxc-start-thread-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const node = start(dataDir, { WORKFLOWS_THREAD: '1' });
+  const port = await node.port;
+  t.regex(node.output(), /workflows: in their own thread/);
+  const adminKey = /admin key \(shown once[^)]*\): (\S+)/.exec(node.output())?.[1];
+  const created = await graphql(port, 'mutation { createUser(name: "erin") { userId } }', adminKey);
+  const userId = created.data?.createUser.userId as string;
+  t.truthy(userId, JSON.stringify(created));
+  const deposited = await graphql(port, `mutation { deposit(userId: "${userId}", asset: "USDT", amount: "125.5", txId: "t-1") { balances { asset available } } }`, adminKey);
+  t.deepEqual(deposited.data?.deposit.balances, [{ asset: 'USDT', available: '125.5' }], JSON.stringify(deposited));
+  t.is(await stop(node.child), 0);
+});
+
 test('a bad PORT is a clear configuration error and a non-zero exit', async (t) => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
     env: { ...process.env, PORT: 'eighty' },
