@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, truncate, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore, embeddedLogDir, createInMemoryStore, type EmbeddedEventStore } from '../../eventstore/embedded/index.js';
-import { readLogEvents } from '../../eventstore/embedded/segmentReader.js';
+import { readLogEvents, readLogRecords, type SkippedRecord } from '../../eventstore/embedded/segmentReader.js';
 import type { Position, RecordedEvent } from '../../eventstore/port.js';
 
 async function tempStore(t: ExecutionContext, segmentBytes: number): Promise<EmbeddedEventStore> {
@@ -56,6 +56,35 @@ test('a position that is no record of the log is refused', async (t) => {
   await t.throwsAsync(readRaw(dir, String(Number(all[10]!.position) + 1)), { name: 'StoreCorrupted' });
   await t.throwsAsync(readRaw(dir, String(Number(all.at(-1)!.position) + 10_000_000)), { name: 'StoreCorrupted' });
   await t.throwsAsync(readRaw(dir, 'abc'), { instanceOf: RangeError });
+});
+
+test('readLogRecords decodes only the records wanted; the others keep their place, stream, type and position', async (t) => {
+  const store = await tempStore(t, 64 * 1024);
+  await fill(store);
+  const dir = embeddedLogDir(store)!;
+  const expected = await readAll(store);
+  const asked: string[] = [];
+  const got: Array<RecordedEvent | SkippedRecord> = [];
+  for await (const batch of readLogRecords(dir, await store.headPosition(), (stream, type) => {
+    asked.push(`${stream} ${type}`);
+    return stream === 's-1';
+  })) got.push(...batch);
+  t.is(got.length, expected.length);
+  t.deepEqual(asked, expected.map((e) => `${e.stream} ${e.type}`));
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    t.deepEqual(got[i], e.stream === 's-1' ? e : { skipped: true, position: e.position, stream: e.stream, type: e.type });
+  }
+});
+
+test('a segment cut short, with more log after it, is StoreCorrupted', async (t) => {
+  const store = await tempStore(t, 64 * 1024);
+  await fill(store);
+  const dir = embeddedLogDir(store)!;
+  const head = await store.headPosition();
+  const [first] = (await readdir(dir)).sort();
+  await truncate(path.join(dir, first!), (await stat(path.join(dir, first!))).size - 10);
+  await t.throwsAsync(readRaw(dir, head), { name: 'StoreCorrupted' });
 });
 
 test('only stores opened on disk name a directory', (t) => {
