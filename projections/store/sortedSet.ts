@@ -10,7 +10,12 @@ function compareEntries(a: ZEntry, b: ZEntry): number {
 }
 
 export class SortedSet {
-  private readonly scores = new Map<string, number>();
+  /**
+   * member → score, built on first need. Until then every entry has the same score and the
+   * members only grew at the newest end — a journal or a log-ordered list — so an add there can
+   * tell a new member from the last one alone, and long members are never hashed.
+   */
+  private scores: Map<string, number> | null = null;
   /** ascending */
   private entries: ZEntry[] = [];
 
@@ -19,11 +24,20 @@ export class SortedSet {
   }
 
   score(member: string): number | null {
-    return this.scores.get(member) ?? null;
+    return this.index().get(member) ?? null;
   }
 
   add(score: number, member: string): void {
-    const old = this.scores.get(member);
+    if (this.scores === null) {
+      const length = this.entries.length;
+      // one score throughout and members ascending: a member after the last one is new
+      if (length === 0 || (this.entries[0]!.score === score && compareCodePoints(this.entries[length - 1]!.member, member) < 0)) {
+        this.entries.push({ score, member });
+        return;
+      }
+    }
+    const scores = this.index();
+    const old = scores.get(member);
     if (old === score) return;
     if (old !== undefined) this.entries.splice(this.indexOf({ score: old, member }), 1);
     const entry = { score, member };
@@ -31,20 +45,22 @@ export class SortedSet {
     // journals and lists grow at the newest end: append without a search
     if (last === undefined || compareEntries(last, entry) < 0) this.entries.push(entry);
     else this.entries.splice(this.lowerBound(entry), 0, entry);
-    this.scores.set(member, score);
+    scores.set(member, score);
   }
 
   remove(member: string): void {
-    const old = this.scores.get(member);
+    const scores = this.index();
+    const old = scores.get(member);
     if (old === undefined) return;
     this.entries.splice(this.indexOf({ score: old, member }), 1);
-    this.scores.delete(member);
+    scores.delete(member);
   }
 
   keepNewest(count: number): void {
     if (this.entries.length <= count) return;
     const removed = this.entries.splice(0, this.entries.length - count);
-    for (const entry of removed) this.scores.delete(entry.member);
+    // without an index the rest is still one score, ascending
+    if (this.scores !== null) for (const entry of removed) this.scores.delete(entry.member);
   }
 
   /** Redis ZRANGE ... REV rank semantics: inclusive, negative ranks from the end */
@@ -93,5 +109,13 @@ export class SortedSet {
 
   private indexOf(entry: ZEntry): number {
     return this.lowerBound(entry);
+  }
+
+  private index(): Map<string, number> {
+    if (this.scores === null) {
+      this.scores = new Map();
+      for (const entry of this.entries) this.scores.set(entry.member, entry.score);
+    }
+    return this.scores;
   }
 }
