@@ -6,6 +6,7 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { INSURANCE_USER_ID } from '../../domain/position/types.js';
 import { EventIdSet } from './idSet.js';
+import { PairKeyMap } from './pairKeyMap.js';
 import { StreamKeys } from './streamKeys.js';
 
 export type LogRule = 'STREAM_GAP' | 'DUPLICATE_EVENT_ID' | 'KEY_APPLIED_TWICE' | 'LEG_SETTLED_TWICE' | 'LEG_POSTED_TWICE' | 'LEG_WITHOUT_TRADE' | 'POSTING_WITHOUT_LEG';
@@ -40,39 +41,42 @@ export class LogChecks {
   private readonly streams = new Map<string, StreamTrack>();
   private readonly keys = new StreamKeys();
   private readonly ids = new EventIdSet();
-  private readonly legs = new Map<string, LegTrack>();
+  /** by `{tradeId} {orderId}` */
+  private readonly legs = new PairKeyMap<LegTrack>();
   /** `{userId} {key}` of user leg effects → event id, and how often the account posted it */
-  private readonly postings = new Map<string, { effectId: string | null; postedBy: string[] }>();
+  private readonly postings = new PairKeyMap<{ effectId: string | null; postedBy: string[] }>();
 
   apply(event: RecordedEvent): void {
     if (!this.ids.add(event.id)) this.violations.push({ rule: 'DUPLICATE_EVENT_ID', eventIds: [event.id], detail: `event id ${event.id} appears twice (${event.stream}@${event.revision})` });
     const stream = this.trackStream(event);
     const d = event.data as Record<string, any>;
     if (event.type === 'TradeExecuted') {
-      for (const party of [d.maker, d.taker]) this.leg(`${d.tradeId} ${party.orderId}`).known = true;
+      for (const party of [d.maker, d.taker]) this.leg(String(d.tradeId), String(party.orderId)).known = true;
     } else if (LEG_EFFECTS.has(event.type)) {
-      const leg = this.leg(`${d.tradeId} ${d.orderId}`);
+      const leg = this.leg(String(d.tradeId), String(d.orderId));
       const append = stream.appendIndex;
       if (!leg.settlements.some((s) => s.append === append && s.stream === event.stream)) leg.settlements.push({ stream: event.stream, append, eventId: event.id });
       if (d.userId !== INSURANCE_USER_ID) {
-        const k = `${d.userId} ${String(event.metadata.idempotencyKey)}`;
-        const p = this.postings.get(k);
+        const user = String(d.userId);
+        const key = String(event.metadata.idempotencyKey);
+        const p = this.postings.get(user, key);
         if (p) p.effectId = p.effectId ?? event.id;
-        else this.postings.set(k, { effectId: event.id, postedBy: [] });
+        else this.postings.set(user, key, { effectId: event.id, postedBy: [] });
       }
     } else if (ACCOUNT_LEG_POSTINGS.has(event.type)) {
-      const k = `${d.userId} ${String(event.metadata.idempotencyKey)}`;
-      const p = this.postings.get(k) ?? { effectId: null, postedBy: [] };
+      const user = String(d.userId);
+      const key = String(event.metadata.idempotencyKey);
+      let p = this.postings.get(user, key);
+      if (!p) this.postings.set(user, key, (p = { effectId: null, postedBy: [] }));
       p.postedBy.push(event.id);
-      this.postings.set(k, p);
       if (p.postedBy.length === 2) this.violations.push({ rule: 'LEG_POSTED_TWICE', eventIds: [...p.postedBy], detail: `account of ${d.userId} posted leg ${String(event.metadata.idempotencyKey)} of trade ${d.tradeId} twice` });
       else if (p.postedBy.length > 2) this.violations.at(-1)?.eventIds.push(event.id);
     }
   }
 
-  private leg(id: string): LegTrack {
-    let leg = this.legs.get(id);
-    if (!leg) this.legs.set(id, (leg = { settlements: [], known: false }));
+  private leg(tradeId: string, orderId: string): LegTrack {
+    let leg = this.legs.get(tradeId, orderId);
+    if (!leg) this.legs.set(tradeId, orderId, (leg = { settlements: [], known: false }));
     return leg;
   }
 
@@ -108,11 +112,11 @@ export class LogChecks {
   /** rules that need the whole (quiescent) log: legs settled exactly once, postings with their legs */
   finish(): LogViolation[] {
     const out: LogViolation[] = [];
-    for (const [id, leg] of this.legs) {
+    for (const [id, leg] of this.legs.entries()) {
       if (leg.settlements.length > 1) out.push({ rule: 'LEG_SETTLED_TWICE', eventIds: leg.settlements.map((s) => s.eventId), detail: `leg ${id} settled by ${leg.settlements.length} position appends` });
       if (!leg.known && leg.settlements.length > 0) out.push({ rule: 'LEG_WITHOUT_TRADE', eventIds: leg.settlements.map((s) => s.eventId), detail: `leg ${id} settled without a TradeExecuted` });
     }
-    for (const [k, p] of this.postings) {
+    for (const [k, p] of this.postings.entries()) {
       if (p.effectId === null) out.push({ rule: 'POSTING_WITHOUT_LEG', eventIds: p.postedBy, detail: `account posting ${k} answers no position leg effect` });
     }
     return out;
