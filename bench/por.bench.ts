@@ -4,7 +4,8 @@
  * funded insurance account and a forced liquidation — produced by the domain deciders via the
  * test log builder into an embedded store on disk (cached under BENCH_DIR, reused). Then timed:
  * the log fold to the latest quiescent position, the equities, the Merkle-sum tree with every
- * proof, the reconciliation, and writing the published files. One JSON line.
+ * proof, the reconciliation, and writing the published files. One JSON line. The fold runs in
+ * two threads (scripts/replay/parallel.ts); BENCH_FOLD_THREADS=1 measures the one-thread fold.
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -61,11 +62,14 @@ await history();
 const store = await openEmbeddedStore({ dir: eventsDir });
 const out = path.join(root, `audit-${process.pid}`);
 const started = performance.now();
-const result = await runProofOfReserves(store, { at: 'latest' });
+const foldThreads = process.env.BENCH_FOLD_THREADS === '1' ? 1 : 2;
+const cpuAtStart = process.cpuUsage();
+const result = await runProofOfReserves(store, { at: 'latest', parallelFold: foldThreads === 2 });
 const beforeWrite = performance.now();
 await writeProofOfReserves(result, out, path.join(out, '..', `secrets-${process.pid}`));
 const writeMs = Math.round(performance.now() - beforeWrite);
 const totalMs = Math.round(performance.now() - started);
+const cpu = process.cpuUsage(cpuAtStart);
 await store.close();
 await rm(out, { recursive: true, force: true });
 await rm(path.join(root, `secrets-${process.pid}`), { recursive: true, force: true });
@@ -80,5 +84,8 @@ process.stdout.write(`${JSON.stringify({
   mismatches: result.report.mismatches.length,
   ms: { ...result.timingsMs, write: writeMs, total: totalMs, totalWithoutWrite: totalMs - writeMs },
   seconds: Number((totalMs / 1000).toFixed(2)),
+  // CPU seconds of the process (all its threads): the machine may be shared, wall time alone misleads
+  cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+  foldThreads,
   targetSeconds: 20,
 })}\n`);

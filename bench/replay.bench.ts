@@ -5,7 +5,9 @@
  * the test log builder) is cached under BENCH_DIR (default the OS temp dir) and reused.
  * Like the replay CLI, it runs with the replay's heap settings (scripts/replay/heap.ts);
  * OEC_REPLAY_DEFAULT_HEAP=1 measures with V8's defaults instead. BENCH_RUNS runs each case
- * that many times and reports the median.
+ * that many times and reports the median. The fold of the on-disk store runs in two threads
+ * (scripts/replay/parallel.ts); BENCH_FOLD_THREADS=1 measures the one-thread fold instead.
+ * BENCH_SKIP_REDIS=1 runs the replay case only.
  */
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -26,6 +28,7 @@ const target = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 /** runs of each case; the line reports the median run (and every run's figure) */
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const root = path.join(process.env.BENCH_DIR ?? tmpdir(), `oec-replay-bench-${target}`);
+const foldThreads = process.env.BENCH_FOLD_THREADS === '1' ? 1 : 2;
 const dir = path.join(root, 'events');
 /** written once the history is complete, so an interrupted generation is not taken for a history */
 const marker = path.join(root, 'complete.json');
@@ -80,14 +83,14 @@ const head = await store.headPosition();
     last = undefined;
     const started = performance.now();
     const cpu = cpuSeconds();
-    const result = await foldLog(store, { allowPendingAtEnd: true });
+    const result = await foldLog(store, { allowPendingAtEnd: true, parallel: foldThreads === 2 });
     all.push({ events: result.counts.events, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds() - cpu });
     last = result;
   }
-  summary('replay+audit embedded→memory', all, { violations: last!.violations.length, stateHash: last!.stateHash, targetEventsPerSecond: 150_000 });
+  summary('replay+audit embedded→memory', all, { threads: foldThreads, violations: last!.violations.length, stateHash: last!.stateHash, targetEventsPerSecond: 150_000 });
 }
 
-{
+if (process.env.BENCH_SKIP_REDIS !== '1') {
   let events = 0;
   for await (const _ of store.readAll()) events += 1;
   const all: Run[] = [];

@@ -25,6 +25,8 @@ export interface PorOptions {
   attestation?: Attestation;
   clock?: () => Date;
   onProgress?: (progress: { events: number; position: Position }) => void;
+  /** false: fold in this thread only (FoldOptions.parallel; the result is the same) */
+  parallelFold?: boolean;
 }
 
 export interface PorResult {
@@ -48,8 +50,8 @@ export function newAuditId(position: Position, now: Date): string {
  * 'latest': one pass; only when the log ends mid-work (a live system) a second pass folds up to
  * the latest quiescent position, because the fold's models are those of its last event.
  */
-async function foldAt(store: EventStore, at: Position | 'latest', onProgress: PorOptions['onProgress']): Promise<FoldResult> {
-  const progress = onProgress ? { onProgress } : {};
+async function foldAt(store: EventStore, at: Position | 'latest', onProgress: PorOptions['onProgress'], parallel: boolean): Promise<FoldResult> {
+  const progress = { parallel, ...(onProgress ? { onProgress } : {}) };
   if (at !== 'latest') return foldLog(store, { to: at, ...progress });
   const whole = await foldLog(store, { allowPendingAtEnd: true, ...progress });
   if (whole.quiescentAtEnd) return whole;
@@ -65,7 +67,7 @@ export async function runProofOfReserves(store: EventStore, options: PorOptions)
     mark = now;
     return ms;
   };
-  const fold = await foldAt(store, options.at, options.onProgress);
+  const fold = await foldAt(store, options.at, options.onProgress, options.parallelFold ?? true);
   const foldMs = lap();
   const equities = computeEquities(fold);
   const assets = [...equities.assets];
