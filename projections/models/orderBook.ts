@@ -8,7 +8,8 @@
  * JSON {side, price, remaining}), `bookSymbols` (set, to reload).
  */
 import type { RecordedEvent } from '../../eventstore/port.js';
-import { Decimal, ZERO, canonical, dec } from '../../domain/money/decimal.js';
+import { type Decimal, canonical, dec } from '../../domain/money/decimal.js';
+import { ExactSum, parseMinor } from '../../domain/money/exactSum.js';
 import type { Projection } from '../runner/projection.js';
 import { write } from '../store/ops.js';
 import type { ReadView, WriteOp } from '../store/port.js';
@@ -24,7 +25,33 @@ interface Resting {
 
 interface SymbolBook {
   resting: Map<string, Resting>;
-  levels: Record<BookSide, Map<string, Decimal>>;
+  /** exact sums (minor units while they fit): the Decimal fold's values, no Decimal per change */
+  levels: Record<BookSide, Map<string, ExactSum>>;
+}
+
+/** minor units of a decimal text, or its Decimal when off the scale (decimal.js judges it then) */
+type Amount = number | Decimal;
+
+function amountOf(text: string): Amount {
+  return parseMinor(text) ?? dec(text);
+}
+
+function negated(amount: Amount): Amount {
+  return typeof amount === 'number' ? -amount : amount.negated();
+}
+
+/** `a − b` as dec(a).minus(b) gives it */
+function difference(a: string, b: Amount): ExactSum {
+  const out = ExactSum.of(amountOf(a));
+  out.add(negated(b));
+  return out;
+}
+
+/** equal values, as dec(a).equals(dec(b)) tells */
+function sameAmount(a: string, b: string): boolean {
+  const x = parseMinor(a);
+  const y = parseMinor(b);
+  return x !== undefined && y !== undefined ? x === y : dec(a).equals(dec(b));
 }
 
 export interface OrderBookState {
@@ -47,16 +74,18 @@ function sideOf(event: RecordedEvent, value: unknown): BookSide {
 }
 
 /** Changes a level by `delta` and writes its absolute value (or removes it at zero). */
-function changeLevel(event: RecordedEvent, writes: WriteOp[], book: SymbolBook, symbol: string, side: BookSide, price: string, delta: Decimal): void {
-  const level = (book.levels[side].get(price) ?? ZERO).plus(delta);
-  if (level.isNegative()) throw impossible(event, `depth ${symbol} ${side} ${price} would be ${canonical(level)}`);
+function changeLevel(event: RecordedEvent, writes: WriteOp[], book: SymbolBook, symbol: string, side: BookSide, price: string, delta: Amount): void {
+  const level = book.levels[side].get(price)?.clone() ?? new ExactSum();
+  level.add(delta);
+  const text = level.canonical();
+  if (text.startsWith('-')) throw impossible(event, `depth ${symbol} ${side} ${price} would be ${text}`);
   const key = bookKeys.depth(symbol, side);
   if (level.isZero()) {
     book.levels[side].delete(price);
     writes.push(write.hdel(key, price));
   } else {
     book.levels[side].set(price, level);
-    writes.push(write.hset(key, { [price]: canonical(level) }));
+    writes.push(write.hset(key, { [price]: text }));
   }
 }
 
@@ -81,7 +110,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
       const book = emptyBook();
       for (const [orderId, json] of Object.entries(await view.hgetall(bookKeys.resting(symbol)))) book.resting.set(orderId, JSON.parse(json) as Resting);
       for (const side of ['BUY', 'SELL'] as const) {
-        for (const [price, qty] of Object.entries(await view.hgetall(bookKeys.depth(symbol, side)))) book.levels[side].set(price, dec(qty));
+        for (const [price, qty] of Object.entries(await view.hgetall(bookKeys.depth(symbol, side)))) book.levels[side].set(price, ExactSum.of(amountOf(qty)));
       }
       books.set(symbol, book);
     }
@@ -102,7 +131,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
         if (book.resting.has(orderId)) throw impossible(event, `order ${orderId} rests twice`);
         const resting: Resting = { side: sideOf(event, event.data.side), price: field(event, 'price'), remaining: field(event, 'qty') };
         setResting(writes, book, symbol, orderId, resting);
-        changeLevel(event, writes, book, symbol, resting.side, resting.price, dec(resting.remaining));
+        changeLevel(event, writes, book, symbol, resting.side, resting.price, amountOf(resting.remaining));
         break;
       }
       case 'TradeExecuted': {
@@ -110,19 +139,20 @@ export const orderBookProjection: Projection<OrderBookState> = {
         const orderId = typeof maker?.orderId === 'string' ? maker.orderId : '';
         const resting = book.resting.get(orderId);
         if (!resting) throw impossible(event, `maker ${orderId} is not resting in ${symbol}`);
-        const qty = dec(field(event, 'qty'));
-        const left = dec(resting.remaining).minus(qty);
-        if (typeof maker?.remaining !== 'string' || !left.equals(dec(maker.remaining))) throw impossible(event, `maker ${orderId} had ${resting.remaining}, trade ${canonical(qty)}, reported remaining ${String(maker?.remaining)}`);
-        changeLevel(event, writes, book, symbol, resting.side, resting.price, qty.negated());
-        setResting(writes, book, symbol, orderId, left.isZero() ? null : { ...resting, remaining: canonical(left) });
+        const qtyText = field(event, 'qty');
+        const qty = amountOf(qtyText);
+        const left = difference(resting.remaining, qty);
+        if (typeof maker?.remaining !== 'string' || !left.equals(ExactSum.of(amountOf(maker.remaining)))) throw impossible(event, `maker ${orderId} had ${resting.remaining}, trade ${canonical(qtyText)}, reported remaining ${String(maker?.remaining)}`);
+        changeLevel(event, writes, book, symbol, resting.side, resting.price, negated(qty));
+        setResting(writes, book, symbol, orderId, left.isZero() ? null : { ...resting, remaining: left.canonical() });
         break;
       }
       default: {
         const orderId = field(event, 'orderId');
         const resting = book.resting.get(orderId);
         if (!resting) break; // a taker's remainder ends without ever having rested
-        if (!dec(field(event, 'remaining')).equals(dec(resting.remaining))) throw impossible(event, `order ${orderId} rests with ${resting.remaining}, the book removes ${field(event, 'remaining')}`);
-        changeLevel(event, writes, book, symbol, resting.side, resting.price, dec(resting.remaining).negated());
+        if (!sameAmount(field(event, 'remaining'), resting.remaining)) throw impossible(event, `order ${orderId} rests with ${resting.remaining}, the book removes ${field(event, 'remaining')}`);
+        changeLevel(event, writes, book, symbol, resting.side, resting.price, negated(amountOf(resting.remaining)));
         setResting(writes, book, symbol, orderId, null);
       }
     }
