@@ -14,7 +14,7 @@ import { serializedPayloadOf } from '../validating.js';
  * Stream, id and type come before the JSON so indexing and filtering never parse payloads.
  */
 export const FRAME_HEADER_BYTES = 12;
-const BODY_FIXED_BYTES = 24;
+export const BODY_FIXED_BYTES = 24;
 const FORMAT_V1 = 1;
 /** Upper bound of a sane body; anything larger in a header is damage, not data. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;

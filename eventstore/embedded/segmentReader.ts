@@ -12,7 +12,8 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreCorrupted } from '../errors.js';
 import type { Position, RecordedEvent } from '../port.js';
-import { FRAME_HEADER_BYTES, checkFrame, decodeEvent, decodeHead } from './codec.js';
+import { crc32 } from 'node:zlib';
+import { BODY_FIXED_BYTES, FRAME_HEADER_BYTES, MAX_BODY_BYTES, checkFrame, decodeEvent, decodeHead, type FrameCheck } from './codec.js';
 
 /** bytes per read: about 1,500 events of a typical log, decoded before the next read */
 const CHUNK_BYTES = 1 << 20;
@@ -37,15 +38,34 @@ export function readLogEvents(dir: string, through: Position): AsyncGenerator<Re
   return readLog(dir, through, null) as AsyncGenerator<RecordedEvent[]>;
 }
 
+export interface ReadLogOptions {
+  /**
+   * false: only frame headers are checked, not the bodies' checksums — for a reader whose bytes
+   * another reader of the same files checks (the parallel fold's worker); a damaged body then
+   * fails that reader, or this one's JSON.
+   */
+  checkBodies?: boolean;
+}
+
 /**
  * Like readLogEvents, but only the records `wanted` are decoded; the others come as
  * SkippedRecords, in their place (a reader that needs a few streams skips most of the JSON).
  */
-export function readLogRecords(dir: string, through: Position, wanted: RecordWanted): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
-  return readLog(dir, through, wanted);
+export function readLogRecords(dir: string, through: Position, wanted: RecordWanted, options: ReadLogOptions = {}): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
+  return readLog(dir, through, wanted, options.checkBodies ?? true);
 }
 
-async function* readLog(dir: string, through: Position, wanted: RecordWanted | null): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
+/** checkFrame without the body's checksum */
+function checkHeader(buffer: Buffer, offset: number): FrameCheck {
+  if (buffer.length - offset < FRAME_HEADER_BYTES) return { ok: false, reason: 'truncated-header' };
+  const bodyLength = buffer.readUInt32LE(offset);
+  if (bodyLength < BODY_FIXED_BYTES || bodyLength > MAX_BODY_BYTES || crc32(buffer.subarray(offset, offset + 8)) !== buffer.readUInt32LE(offset + 8)) return { ok: false, reason: 'bad-header' };
+  if (offset + FRAME_HEADER_BYTES + bodyLength > buffer.length) return { ok: false, reason: 'truncated-body' };
+  return { ok: true, bodyLength };
+}
+
+async function* readLog(dir: string, through: Position, wanted: RecordWanted | null, checkBodies = true): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
+  const check = checkBodies ? checkFrame : checkHeader;
   const last = Number(through);
   if (!Number.isSafeInteger(last) || last < 0) throw new RangeError(`invalid position ${JSON.stringify(through)}`);
   if (last === 0) return;
@@ -73,12 +93,12 @@ async function* readLog(dir: string, through: Position, wanted: RecordWanted | n
         while (at < length) {
           const position = base + fileOffset - length + at + 1;
           if (position > last) break;
-          const check = checkFrame(view, at);
-          if (!check.ok) {
-            if (check.reason === 'truncated-header' || check.reason === 'truncated-body') break;
-            throw new StoreCorrupted(`damaged record (${check.reason}) in ${name} at byte ${fileOffset - length + at}`);
+          const frame = check(view, at);
+          if (!frame.ok) {
+            if (frame.reason === 'truncated-header' || frame.reason === 'truncated-body') break;
+            throw new StoreCorrupted(`damaged record (${frame.reason}) in ${name} at byte ${fileOffset - length + at}`);
           }
-          const frameLength = FRAME_HEADER_BYTES + check.bodyLength;
+          const frameLength = FRAME_HEADER_BYTES + frame.bodyLength;
           if (wanted === null) events.push(decodeEvent(buffer, at, frameLength, String(position)));
           else {
             const head = decodeHead(buffer, at, frameLength);

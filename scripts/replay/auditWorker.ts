@@ -28,34 +28,45 @@ export interface CommittedWrites {
 
 export type AuditWorkerMessage =
   | { kind: 'writes'; batches: CommittedWrites[] }
-  | { kind: 'end'; outcome: AuditOutcome; balances: string[]; projections: ProjectionsEnd };
+  | { kind: 'end'; outcome: AuditOutcome; balances: string[]; projections: ProjectionsEnd }
+  /** an error crosses threads as its name, message and stack (parallel.ts rebuilds it) */
+  | { kind: 'failed'; name: string; message: string; stack: string | undefined };
 
 const input = workerData as AuditWorkerInput;
 const port = parentPort!;
 const post = (message: AuditWorkerMessage): void => port.postMessage(message);
 
-let batches: CommittedWrites[] = [];
-const projections = new ProjectionFold(
-  allProjections.filter((p) => input.projections.includes(p.name)),
-  (projection, version, writes, position) => void batches.push({ projection, version, writes, position }),
-);
-const flush = async (position: Position): Promise<void> => {
-  await projections.flush(position);
-  post({ kind: 'writes', batches });
-  batches = [];
-};
+async function run(): Promise<void> {
+  let batches: CommittedWrites[] = [];
+  const projections = new ProjectionFold(
+    allProjections.filter((p) => input.projections.includes(p.name)),
+    (projection, version, writes, position) => void batches.push({ projection, version, writes, position }),
+  );
+  const flush = async (position: Position): Promise<void> => {
+    await projections.flush(position);
+    post({ kind: 'writes', batches });
+    batches = [];
+  };
 
-const audit = new AuditFold();
-let seq = 0;
-let position: Position = '0';
-for await (const batch of readLogEvents(input.dir, input.through)) {
-  for (const event of batch) {
-    seq += 1;
-    position = event.position;
-    audit.apply(event, seq);
-    projections.apply(event, seq);
-    if (projections.flushDue) await flush(position);
+  const audit = new AuditFold();
+  let seq = 0;
+  let position: Position = '0';
+  for await (const batch of readLogEvents(input.dir, input.through)) {
+    for (const event of batch) {
+      seq += 1;
+      position = event.position;
+      audit.apply(event, seq);
+      projections.apply(event, seq);
+      if (projections.flushDue) await flush(position);
+    }
   }
+  await flush(position);
+  post({ kind: 'end', outcome: audit.outcome(), balances: balancesToWire(audit.balances), projections: projections.end() });
 }
-await flush(position);
-post({ kind: 'end', outcome: audit.outcome(), balances: balancesToWire(audit.balances), projections: projections.end() });
+
+try {
+  await run();
+} catch (error) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  post({ kind: 'failed', name: e.name, message: e.message, stack: e.stack });
+}

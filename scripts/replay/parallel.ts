@@ -8,6 +8,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { MemoryReadStore } from '../../projections/store/memory.js';
 import type { AuditOutcome } from './auditSide.js';
 import type { AuditWorkerInput, AuditWorkerMessage } from './auditWorker.js';
+import { StoreCorrupted } from '../../eventstore/errors.js';
 import { REPLAY_SEMI_SPACE_MB } from './heap.js';
 import type { ProjectionsEnd } from './projectionSide.js';
 
@@ -52,6 +53,10 @@ export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, r
         return;
       }
       ended = true;
+      if (message.kind === 'failed') {
+        reject(rebuiltError(message));
+        return;
+      }
       const { outcome, balances, projections } = message;
       committing.then(() => resolve({ outcome, balances, projections }), reject);
     });
@@ -63,4 +68,12 @@ export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, r
   // the caller may fail first and never await it
   result.catch(() => undefined);
   return { result, stop: async () => void (await worker.terminate()) };
+}
+
+/** a damaged log is StoreCorrupted in whichever thread found it; anything else says where it failed */
+function rebuiltError(failed: { name: string; message: string; stack: string | undefined }): Error {
+  if (failed.name === 'StoreCorrupted') return new StoreCorrupted(failed.message);
+  const error = new Error(`the fold's worker thread failed: ${failed.name}: ${failed.message}`);
+  if (failed.stack) error.stack = `${error.stack}\n  in the worker thread: ${failed.stack}`;
+  return error;
 }

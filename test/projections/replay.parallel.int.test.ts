@@ -154,22 +154,23 @@ test('a log that ends mid-work: the same pending work and NOT_QUIESCENT violatio
   t.is(prefix.position, result.quiescentPosition);
 });
 
-test('the parallel fold reads the files itself: a record damaged after the store was opened is StoreCorrupted', async (t) => {
-  const builder = randomScenario({ seed: 5, steps: 20, users: 3 });
-  const store = await tempStore(t);
-  await builder.writeTo(store);
-  const dir = embeddedLogDir(store)!;
-  const [segment] = (await readdir(dir)).filter((n) => n.endsWith('.seg'));
-  const handle = await open(path.join(dir, segment!), 'r+');
-  try {
-    // a byte in the JSON of a record near the end
-    const { size } = await handle.stat();
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, size - 5);
-    byte[0] = byte[0]! ^ 0x01;
-    await handle.write(byte, 0, 1, size - 5);
-  } finally {
-    await handle.close();
-  }
-  await t.throwsAsync(foldLog(store), { name: 'StoreCorrupted' });
-});
+for (const [where, at] of [['near the end', (size: number) => size - 5], ['in the middle', (size: number) => Math.floor(size / 2)]] as const) {
+  test(`the parallel fold reads the files itself: a record damaged ${where} after the store was opened is StoreCorrupted`, async (t) => {
+    const builder = randomScenario({ seed: 5, steps: 20, users: 3 });
+    const store = await tempStore(t);
+    await builder.writeTo(store);
+    const dir = embeddedLogDir(store)!;
+    const [segment] = (await readdir(dir)).filter((n) => n.endsWith('.seg'));
+    const handle = await open(path.join(dir, segment!), 'r+');
+    try {
+      const { size } = await handle.stat();
+      const byte = Buffer.alloc(1);
+      await handle.read(byte, 0, 1, at(size));
+      byte[0] = byte[0]! ^ 0x01;
+      await handle.write(byte, 0, 1, at(size));
+    } finally {
+      await handle.close();
+    }
+    await t.throwsAsync(foldLog(store), { name: 'StoreCorrupted' });
+  });
+}
