@@ -130,7 +130,9 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
     const projections = new ProjectionFold(mine, (name, version, writes, position) => readModels.applyBatch(name, version, writes, position));
     const facts = newFacts();
     try {
-      await foldMine(dir, through, projections, facts, options);
+      await foldMine(dir, through, projections, facts, options, () => {
+        if (worker.failure) throw worker.failure;
+      });
     } catch (error) {
       // this thread leaves the records' checksums to the worker: a damaged record is its to report
       const failure = await worker.result.then(() => null, (e: unknown) => e);
@@ -155,11 +157,12 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
 }
 
 /** this thread's part of a parallel fold: its projections, the counts and the marks */
-async function foldMine(dir: string, through: Position, projections: ProjectionFold, facts: LogFacts, options: FoldOptions): Promise<void> {
+async function foldMine(dir: string, through: Position, projections: ProjectionFold, facts: LogFacts, options: FoldOptions, checkWorker: () => void): Promise<void> {
   const progressEvery = options.progressEvery ?? 50_000;
   // the records none of these projections (nor the marks) take are counted, never parsed
   const wanted = (stream: string, type: string): boolean => MARK_TYPES.has(type) || projections.wants(stream, type);
   for await (const batch of readLogRecords(dir, through, wanted, { checkBodies: false })) {
+    checkWorker();
     for (const record of batch) {
       let seq: number;
       if ('skipped' in record) {

@@ -30,6 +30,8 @@ export interface WorkerResult {
 export interface AuditWorker {
   /** once the worker is done and every write it sent is committed to the read models */
   result: Promise<WorkerResult>;
+  /** set as soon as the worker failed: the calling thread need not fold on */
+  readonly failure: Error | null;
   /** ends the thread (when the fold failed elsewhere and its result is no longer wanted) */
   stop(): Promise<void>;
 }
@@ -45,7 +47,12 @@ export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, r
   });
   // commits in the order sent; a failed commit fails the result
   let committing: Promise<unknown> = Promise.resolve();
-  const result = new Promise<WorkerResult>((resolve, reject) => {
+  let failure: Error | null = null;
+  const result = new Promise<WorkerResult>((resolve, fail) => {
+    const reject = (error: Error): void => {
+      failure ??= error;
+      fail(error);
+    };
     let ended = false;
     worker.on('message', (message: AuditWorkerMessage) => {
       if (message.kind === 'writes') {
@@ -67,7 +74,13 @@ export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, r
   });
   // the caller may fail first and never await it
   result.catch(() => undefined);
-  return { result, stop: async () => void (await worker.terminate()) };
+  return {
+    result,
+    get failure() {
+      return failure;
+    },
+    stop: async () => void (await worker.terminate()),
+  };
 }
 
 /** a damaged log is StoreCorrupted in whichever thread found it; anything else says where it failed */
