@@ -36,6 +36,8 @@ function deltaOf(line: JournalLine): number | Decimal {
 
 export interface BalancesState {
   users: Map<string, Map<string, Wallet>>;
+  /** `balance:{userId}`, built once (the same string is hashed once downstream) */
+  keys: Map<string, string>;
 }
 
 export const balanceKeys = {
@@ -47,7 +49,7 @@ export const balancesProjection: Projection<BalancesState> = {
   name: 'balances',
   version: 1,
   filter: { streamPrefixes: ['account-'] },
-  initialState: () => ({ users: new Map() }),
+  initialState: () => ({ users: new Map(), keys: new Map() }),
   async loadState(view: ReadView): Promise<BalancesState> {
     const users = new Map<string, Map<string, Wallet>>();
     for (const userId of await view.smembers(balanceKeys.users)) {
@@ -62,7 +64,7 @@ export const balancesProjection: Projection<BalancesState> = {
       }
       users.set(userId, wallets);
     }
-    return { users };
+    return { users, keys: new Map() };
   },
   apply(state, event) {
     const lines = linesOf(event);
@@ -93,7 +95,11 @@ export const balancesProjection: Projection<BalancesState> = {
       fields[`available:${asset}`] = w.available.canonical();
       fields[`frozen:${asset}`] = frozen;
     }
-    if (touched.size > 0) writes.push(write.hset(balanceKeys.balance(userId), fields));
+    if (touched.size > 0) {
+      let key = state.keys.get(userId);
+      if (key === undefined) state.keys.set(userId, (key = balanceKeys.balance(userId)));
+      writes.push(write.hset(key, fields));
+    }
     return { state, writes };
   },
 };

@@ -25,6 +25,8 @@ import { impossible, member, occurredAt } from './support.js';
 export interface LedgerState {
   balances: LedgerBalances;
   users: Set<string>;
+  /** a user's journal and accounts keys, built once (the same strings are hashed once downstream) */
+  userKeys: Map<string, { journal: string; accounts: string }>;
 }
 
 export interface JournalEntryModel {
@@ -89,7 +91,7 @@ export const ledgerProjection: Projection<LedgerState> = {
   name: 'ledger',
   version: 1,
   filter: { streamPrefixes: ['account-', 'insurance-'] },
-  initialState: () => ({ balances: new LedgerBalances(), users: new Set() }),
+  initialState: () => ({ balances: new LedgerBalances(), users: new Set(), userKeys: new Map() }),
   async loadState(view: ReadView): Promise<LedgerState> {
     const balances = new LedgerBalances();
     const users = new Set(await view.smembers(ledgerKeys.users));
@@ -103,7 +105,7 @@ export const ledgerProjection: Projection<LedgerState> = {
       const { asset, account } = splitAccountField(name);
       balances.apply(openingLine('PLATFORM', account, asset, value));
     }
-    return { balances, users };
+    return { balances, users, userKeys: new Map() };
   },
   apply(state, event) {
     const lines = linesOf(event);
@@ -126,8 +128,10 @@ export const ledgerProjection: Projection<LedgerState> = {
         state.users.add(userId);
         writes.push(write.sadd(ledgerKeys.users, userId));
       }
-      writes.push(write.zadd(ledgerKeys.userJournal(userId), 0, logOrderMember(event.position, member(journalEntry(event, 'USER', referenceId, at, userLines)))));
-      writes.push(write.hset(ledgerKeys.userAccounts(userId), touchedBalances(state.balances, 'USER', userId, userLines)));
+      let keys = state.userKeys.get(userId);
+      if (keys === undefined) state.userKeys.set(userId, (keys = { journal: ledgerKeys.userJournal(userId), accounts: ledgerKeys.userAccounts(userId) }));
+      writes.push(write.zadd(keys.journal, 0, logOrderMember(event.position, member(journalEntry(event, 'USER', referenceId, at, userLines)))));
+      writes.push(write.hset(keys.accounts, touchedBalances(state.balances, 'USER', userId, userLines)));
     }
     if (platformLines.length > 0) {
       writes.push(write.zadd(ledgerKeys.platformJournal, 0, logOrderMember(event.position, member(journalEntry(event, 'PLATFORM', referenceId, at, platformLines)))));

@@ -24,6 +24,8 @@ interface Resting {
 }
 
 interface SymbolBook {
+  /** its keys, built once (the same strings are hashed once downstream) */
+  keys: { resting: string; depth: Record<BookSide, string> };
   resting: Map<string, Resting>;
   /** exact sums (minor units while they fit): the Decimal fold's values, no Decimal per change */
   levels: Record<BookSide, Map<string, ExactSum>>;
@@ -64,8 +66,12 @@ export const bookKeys = {
   resting: (symbol: string) => `resting:${symbol}`,
 };
 
-function emptyBook(): SymbolBook {
-  return { resting: new Map(), levels: { BUY: new Map(), SELL: new Map() } };
+function emptyBook(symbol: string): SymbolBook {
+  return {
+    keys: { resting: bookKeys.resting(symbol), depth: { BUY: bookKeys.depth(symbol, 'BUY'), SELL: bookKeys.depth(symbol, 'SELL') } },
+    resting: new Map(),
+    levels: { BUY: new Map(), SELL: new Map() },
+  };
 }
 
 function sideOf(event: RecordedEvent, value: unknown): BookSide {
@@ -79,7 +85,7 @@ function changeLevel(event: RecordedEvent, writes: WriteOp[], book: SymbolBook, 
   level.add(delta);
   const text = level.canonical();
   if (text.startsWith('-')) throw impossible(event, `depth ${symbol} ${side} ${price} would be ${text}`);
-  const key = bookKeys.depth(symbol, side);
+  const key = book.keys.depth[side];
   if (level.isZero()) {
     book.levels[side].delete(price);
     writes.push(write.hdel(key, price));
@@ -89,13 +95,13 @@ function changeLevel(event: RecordedEvent, writes: WriteOp[], book: SymbolBook, 
   }
 }
 
-function setResting(writes: WriteOp[], book: SymbolBook, symbol: string, orderId: string, resting: Resting | null): void {
+function setResting(writes: WriteOp[], book: SymbolBook, orderId: string, resting: Resting | null): void {
   if (resting === null) {
     book.resting.delete(orderId);
-    writes.push(write.hdel(bookKeys.resting(symbol), orderId));
+    writes.push(write.hdel(book.keys.resting, orderId));
   } else {
     book.resting.set(orderId, resting);
-    writes.push(write.hset(bookKeys.resting(symbol), { [orderId]: JSON.stringify(resting) }));
+    writes.push(write.hset(book.keys.resting, { [orderId]: JSON.stringify(resting) }));
   }
 }
 
@@ -107,7 +113,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
   async loadState(view: ReadView): Promise<OrderBookState> {
     const books = new Map<string, SymbolBook>();
     for (const symbol of await view.smembers(bookKeys.symbols)) {
-      const book = emptyBook();
+      const book = emptyBook(symbol);
       for (const [orderId, json] of Object.entries(await view.hgetall(bookKeys.resting(symbol)))) book.resting.set(orderId, JSON.parse(json) as Resting);
       for (const side of ['BUY', 'SELL'] as const) {
         for (const [price, qty] of Object.entries(await view.hgetall(bookKeys.depth(symbol, side)))) book.levels[side].set(price, ExactSum.of(amountOf(qty)));
@@ -122,7 +128,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
     const symbol = field(event, 'symbol');
     let book = state.books.get(symbol);
     if (!book) {
-      state.books.set(symbol, (book = emptyBook()));
+      state.books.set(symbol, (book = emptyBook(symbol)));
       writes.push(write.sadd(bookKeys.symbols, symbol));
     }
     switch (event.type) {
@@ -130,7 +136,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
         const orderId = field(event, 'orderId');
         if (book.resting.has(orderId)) throw impossible(event, `order ${orderId} rests twice`);
         const resting: Resting = { side: sideOf(event, event.data.side), price: field(event, 'price'), remaining: field(event, 'qty') };
-        setResting(writes, book, symbol, orderId, resting);
+        setResting(writes, book, orderId, resting);
         changeLevel(event, writes, book, symbol, resting.side, resting.price, amountOf(resting.remaining));
         break;
       }
@@ -144,7 +150,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
         const left = difference(resting.remaining, qty);
         if (typeof maker?.remaining !== 'string' || !left.equals(ExactSum.of(amountOf(maker.remaining)))) throw impossible(event, `maker ${orderId} had ${resting.remaining}, trade ${canonical(qtyText)}, reported remaining ${String(maker?.remaining)}`);
         changeLevel(event, writes, book, symbol, resting.side, resting.price, negated(qty));
-        setResting(writes, book, symbol, orderId, left.isZero() ? null : { ...resting, remaining: left.canonical() });
+        setResting(writes, book, orderId, left.isZero() ? null : { ...resting, remaining: left.canonical() });
         break;
       }
       default: {
@@ -153,7 +159,7 @@ export const orderBookProjection: Projection<OrderBookState> = {
         if (!resting) break; // a taker's remainder ends without ever having rested
         if (!sameAmount(field(event, 'remaining'), resting.remaining)) throw impossible(event, `order ${orderId} rests with ${resting.remaining}, the book removes ${field(event, 'remaining')}`);
         changeLevel(event, writes, book, symbol, resting.side, resting.price, negated(amountOf(resting.remaining)));
-        setResting(writes, book, symbol, orderId, null);
+        setResting(writes, book, orderId, null);
       }
     }
     return { state, writes };

@@ -18,6 +18,11 @@ import { field, guarded, impossible } from './support.js';
 export interface PositionsState {
   /** `{userId}\u0000{symbol}` → fold */
   positions: Map<string, PositionState>;
+  /**
+   * `{userId}\u0000{symbol}` → its hash key, built once: the same key string each time is
+   * hashed once by the batch compaction and the store, not per write
+   */
+  keys: Map<string, string>;
 }
 
 export const positionKeys = {
@@ -47,7 +52,7 @@ export const positionsProjection: Projection<PositionsState> = {
   name: 'positions',
   version: 1,
   filter: { streamPrefixes: ['position-'] },
-  initialState: () => ({ positions: new Map() }),
+  initialState: () => ({ positions: new Map(), keys: new Map() }),
   async loadState(view: ReadView): Promise<PositionsState> {
     const positions = new Map<string, PositionState>();
     for (const userId of await view.smembers(positionKeys.owners)) {
@@ -56,7 +61,7 @@ export const positionsProjection: Projection<PositionsState> = {
         if (json !== null) positions.set(`${userId}\u0000${symbol}`, parsePositionState(json));
       }
     }
-    return { positions };
+    return { positions, keys: new Map() };
   },
   apply(state, event) {
     if (!POSITION_EVENTS.has(event.type)) return { state, writes: [] };
@@ -67,7 +72,9 @@ export const positionsProjection: Projection<PositionsState> = {
     const after = forReadModel(guarded(event, () => evolve(before ?? initialState(), { type: event.type, data: event.data })));
     if (after.qty.startsWith('-') || after.margin.startsWith('-')) throw impossible(event, `position ${userId} ${symbol} would hold qty ${after.qty}, margin ${after.margin}`);
     state.positions.set(id, after);
-    const writes = [write.hset(positionKeys.position(userId, symbol), { userId, symbol, state: JSON.stringify(after) })];
+    let key = state.keys.get(id);
+    if (key === undefined) state.keys.set(id, (key = positionKeys.position(userId, symbol)));
+    const writes = [write.hset(key, { userId, symbol, state: JSON.stringify(after) })];
     if (before === undefined) writes.push(write.sadd(positionKeys.owners, userId), write.sadd(positionKeys.symbolsOf(userId), symbol));
     return { state, writes };
   },
