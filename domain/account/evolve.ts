@@ -2,6 +2,7 @@ import { canonical, dec } from '../money/decimal.js';
 import { USER, marginSymbol } from '../ledger/accounts.js';
 import { balanceDelta } from '../ledger/balances.js';
 import { fingerprint, rememberKey } from '../shared/bounded.js';
+import { withEntry, withoutEntry } from '../shared/records.js';
 import type { EventLike, JournalLine } from '../shared/events.js';
 import type { AccountEvent, AccountState, AssetBalance, SettledTrades } from './types.js';
 
@@ -79,10 +80,9 @@ export function evolve(state: AccountState, event: EventLike): AccountState {
         ...state,
         userId,
         balances: applyLines(state.balances, d.lines),
-        openOrders: {
-          ...state.openOrders,
-          [d.orderId]: { symbol: d.symbol, asset: d.asset, margin: d.margin, fee: d.fee, freezeFingerprint: fingerprints.freeze(d.symbol, d.asset, d.openQty, d.margin, d.fee) },
-        },
+        openOrders: withEntry(state.openOrders, d.orderId, {
+          symbol: d.symbol, asset: d.asset, margin: d.margin, fee: d.fee, freezeFingerprint: fingerprints.freeze(d.symbol, d.asset, d.openQty, d.margin, d.fee),
+        }),
       };
     }
     case 'FundsFreezeFailed': {
@@ -93,10 +93,7 @@ export function evolve(state: AccountState, event: EventLike): AccountState {
       const d = e.data;
       const order = state.openOrders[d.orderId];
       const openOrders = order
-        ? {
-            ...state.openOrders,
-            [d.orderId]: { ...order, margin: canonical(dec(order.margin).minus(d.frozenMarginUsed)), fee: canonical(dec(order.fee).minus(d.frozenFeeUsed)) },
-          }
+        ? withEntry(state.openOrders, d.orderId, { ...order, margin: canonical(dec(order.margin).minus(d.frozenMarginUsed)), fee: canonical(dec(order.fee).minus(d.frozenFeeUsed)) })
         : state.openOrders;
       return { ...state, userId, balances: applyLines(state.balances, d.lines), openOrders, settled: markSettled(state.settled, d.symbol, d.seq, e.key) };
     }
@@ -106,8 +103,7 @@ export function evolve(state: AccountState, event: EventLike): AccountState {
     case 'FundsUnfrozen': {
       const d = e.data;
       const order = state.openOrders[d.orderId];
-      const openOrders = { ...state.openOrders };
-      delete openOrders[d.orderId];
+      const openOrders = withoutEntry(state.openOrders, d.orderId);
       let endedOrders = state.endedOrders;
       if (order) endedOrders = rememberKey(endedOrders, d.orderId, order.freezeFingerprint);
       endedOrders = rememberKey(endedOrders, endKey(d.orderId), fingerprints.unfreeze(d.asset, d.margin, d.fee));

@@ -1,6 +1,7 @@
 import { dec } from '../money/decimal.js';
 import type { EventLike } from '../shared/events.js';
 import { assertNever } from '../shared/events.js';
+import { withEntry, withoutEntry } from '../shared/records.js';
 import { applyCuts, c, legFingerprint, rememberEnded, rememberRequest } from './state.js';
 import type {
   OrderSide,
@@ -46,7 +47,7 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
       };
       return {
         ...identify(state, d),
-        orders: { ...state.orders, [d.orderId]: order },
+        orders: withEntry(state.orders, d.orderId, order),
         reservations: dec(d.qty).greaterThan(0) ? [...state.reservations, { orderId: d.orderId, qty: d.qty }] : state.reservations,
       };
     }
@@ -57,18 +58,15 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
       const order = requireOrder(state, d.orderId, type);
       return {
         ...state,
-        orders: {
-          ...state.orders,
-          [d.orderId]: {
-            ...order,
-            accepted: true,
-            leverage: d.leverage,
-            price: d.price,
-            openQtyCovered: d.openQty,
-            frozenMargin: d.frozenMargin,
-            frozenFee: d.frozenFee,
-          },
-        },
+        orders: withEntry<TrackedOrder>(state.orders, d.orderId, {
+          ...order,
+          accepted: true,
+          leverage: d.leverage,
+          price: d.price,
+          openQtyCovered: d.openQty,
+          frozenMargin: d.frozenMargin,
+          frozenFee: d.frozenFee,
+        }),
       };
     }
     case 'PositionMarginReleased': {
@@ -92,15 +90,12 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
       if (order === undefined) return opened;
       return {
         ...opened,
-        orders: {
-          ...opened.orders,
-          [d.orderId]: {
-            ...order,
-            openQtyCovered: c(dec(order.openQtyCovered).minus(d.coveredQtyUsed)),
-            frozenMargin: c(dec(order.frozenMargin).minus(d.frozenMarginUsed)),
-            frozenFee: c(dec(order.frozenFee).minus(d.frozenFeeUsed)),
-          },
-        },
+        orders: withEntry(opened.orders, d.orderId, {
+          ...order,
+          openQtyCovered: c(dec(order.openQtyCovered).minus(d.coveredQtyUsed)),
+          frozenMargin: c(dec(order.frozenMargin).minus(d.frozenMarginUsed)),
+          frozenFee: c(dec(order.frozenFee).minus(d.frozenFeeUsed)),
+        }),
       };
     }
     case 'PositionCloseToOpenCompensation': {
@@ -158,12 +153,9 @@ function requireOrder(state: PositionState, orderId: string, type: string): Trac
 }
 
 function forgetOrder(state: PositionState, orderId: string): PositionState {
-  // a plain copy loop: a rest pattern with a computed key takes V8's slow generic path
-  const orders: Record<string, TrackedOrder> = {};
-  for (const id in state.orders) if (id !== orderId) orders[id] = state.orders[id]!;
   return {
     ...state,
-    orders,
+    orders: withoutEntry(state.orders, orderId),
     reservations: state.reservations.filter((r) => r.orderId !== orderId),
     endedOrders: rememberEnded(state, orderId),
   };

@@ -1,4 +1,5 @@
 import { canonical, dec, sum, type DecimalValue } from '../money/decimal.js';
+import { appendBounded } from '../shared/bounded.js';
 import {
   ENDED_ORDERS_MEMORY,
   REQUESTS_MEMORY,
@@ -61,13 +62,11 @@ export function applyCuts(reservations: readonly Reservation[], cuts: Readonly<R
 }
 
 export function rememberEnded(state: PositionState, orderId: string): string[] {
-  const next = [...state.endedOrders, orderId];
-  return next.length > ENDED_ORDERS_MEMORY ? next.slice(next.length - ENDED_ORDERS_MEMORY) : next;
+  return appendBounded(state.endedOrders, orderId, ENDED_ORDERS_MEMORY);
 }
 
 export function rememberRequest(state: PositionState, request: RememberedRequest): RememberedRequest[] {
-  const next = [...state.requests, request];
-  return next.length > REQUESTS_MEMORY ? next.slice(next.length - REQUESTS_MEMORY) : next;
+  return appendBounded(state.requests, request, REQUESTS_MEMORY);
 }
 
 export function findRequest(state: PositionState, key: string): RememberedRequest | undefined {

@@ -8,8 +8,20 @@ export type RecentKeys = ReadonlyArray<readonly [key: string, fingerprint: strin
 export const RECENT_KEYS_MAX = 1000;
 
 export function rememberKey(recent: RecentKeys, key: string, fingerprint: string, max = RECENT_KEYS_MAX): RecentKeys {
-  const next = recent.length >= max ? recent.slice(recent.length - max + 1) : recent.slice();
-  next.push([key, fingerprint]);
+  return appendBounded(recent, [key, fingerprint] as const, max);
+}
+
+/**
+ * `list` plus `item`, keeping the newest `max`, as a new array made in one allocation and one
+ * copy (slice-then-push copies a full list twice). Aggregate states keep such lists, and every
+ * order's end appends to them.
+ */
+export function appendBounded<T>(list: readonly T[], item: T, max: number): T[] {
+  const start = list.length >= max ? list.length - max + 1 : 0;
+  const length = list.length - start + 1;
+  const next: T[] = new Array<T>(length);
+  for (let i = 0; i < length - 1; i++) next[i] = list[start + i]!;
+  next[length - 1] = item;
   return next;
 }
 
