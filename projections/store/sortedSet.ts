@@ -9,6 +9,11 @@ function compareEntries(a: ZEntry, b: ZEntry): number {
   return a.score !== b.score ? (a.score < b.score ? -1 : 1) : compareCodePoints(a.member, b.member);
 }
 
+/** a copy for a reader (an export copies every entry of every set): a literal, not a spread */
+function copyOf(entry: ZEntry): ZEntry {
+  return { score: entry.score, member: entry.member };
+}
+
 export class SortedSet {
   /**
    * member → score, built on first need. Until then every entry has the same score and the
@@ -71,7 +76,7 @@ export class SortedSet {
     if (from < 0) from = 0;
     if (to >= length) to = length - 1;
     const out: ZEntry[] = [];
-    for (let rank = from; rank <= to; rank += 1) out.push({ ...this.entries[length - 1 - rank]! });
+    for (let rank = from; rank <= to; rank += 1) out.push(copyOf(this.entries[length - 1 - rank]!));
     return out;
   }
 
@@ -87,13 +92,15 @@ export class SortedSet {
         continue;
       }
       if (count !== undefined && out.length >= count) break;
-      out.push({ ...entry });
+      out.push(copyOf(entry));
     }
     return out;
   }
 
   all(): ZEntry[] {
-    return this.entries.map((entry) => ({ ...entry }));
+    const out: ZEntry[] = new Array(this.entries.length);
+    for (let i = 0; i < out.length; i++) out[i] = copyOf(this.entries[i]!);
+    return out;
   }
 
   private lowerBound(probe: ZEntry): number {
