@@ -46,38 +46,70 @@ export class WorkflowThread implements WorkflowsHandle {
   private waiters: Array<{ position: Position; resolve(): void }> = [];
   private stopped: Promise<void> | undefined;
   private exited = false;
-  private readonly stopServing: () => Promise<void>;
-  private readonly worker: Worker;
+  private stopServing: () => Promise<void> = async () => undefined;
+  private worker!: Worker;
+  /** thread deaths in a row (a status from a new thread resets it) */
+  private deaths = 0;
+  private respawnTimer: NodeJS.Timeout | undefined;
 
-  constructor(store: EventStore, data: ThreadData, onError: (error: unknown, where: string) => void) {
+  constructor(
+    private readonly store: EventStore,
+    private readonly data: ThreadData,
+    private readonly onError: (error: unknown, where: string) => void,
+  ) {
+    this.spawn();
+  }
+
+  /**
+   * A thread that dies (an uncaught error, an exhausted heap) is started again after a pause,
+   * like the in-process runner after a failure: it resumes from its checkpoint, and its deciders
+   * make the redelivery harmless.
+   */
+  private spawn(): void {
     const { port1, port2 } = new MessageChannel();
-    this.stopServing = serveStore(port1, store);
+    this.stopServing = serveStore(port1, this.store);
     const entry = new URL('./thread.ts', import.meta.url).href;
     // the thread runs TypeScript like this one: tsx's loader is registered there before the entry
     const tsx = import.meta.resolve('tsx/esm/api');
-    this.worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, {
+    const worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, {
       eval: true,
-      workerData: { ...data, storePort: port2 },
+      workerData: { ...this.data, storePort: port2 },
       transferList: [port2],
     });
-    this.worker.on('message', (message: ThreadMessage) => {
+    this.worker = worker;
+    this.exited = false;
+    worker.on('message', (message: ThreadMessage) => {
       if (message.t === 'status') {
+        this.deaths = 0;
         this.status = message.status;
         this.stats = message.stats;
         this.release();
       } else if (message.t === 'error') {
         const error = new Error(message.message);
         if (message.stack) error.stack = message.stack;
-        onError(error, message.where);
+        this.onError(error, message.where);
       }
     });
-    this.worker.on('error', (error) => {
-      this.status = { ...this.status, idle: false, consecutiveFailures: this.status.consecutiveFailures + 1, lastError: `${error.name}: ${error.message}` };
-      onError(error, `${WORKFLOW_RUNNER_NAME} thread`);
-    });
-    this.worker.on('exit', () => {
+    worker.on('error', (error) => this.onError(error, `${WORKFLOW_RUNNER_NAME} thread`));
+    worker.on('exit', (code) => {
       this.exited = true;
+      if (this.stopped) return;
+      this.deaths += 1;
+      this.status = { ...this.status, idle: false, consecutiveFailures: this.status.consecutiveFailures + 1, lastError: `thread exited with code ${code}` };
+      this.onError(new Error(`${WORKFLOW_RUNNER_NAME} thread exited with code ${code}; starting it again`), `${WORKFLOW_RUNNER_NAME} thread`);
+      const stopServing = this.stopServing;
+      this.respawnTimer = setTimeout(() => {
+        this.respawnTimer = undefined;
+        void stopServing().then(() => {
+          if (!this.stopped) this.spawn();
+        });
+      }, Math.min(5000, 100 * 2 ** Math.min(this.deaths, 6)));
     });
+  }
+
+  /** Ends the thread as a crash would (tests of the restart). */
+  async terminateThread(): Promise<void> {
+    await this.worker.terminate();
   }
 
   get processedPosition(): Position {
@@ -100,6 +132,7 @@ export class WorkflowThread implements WorkflowsHandle {
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      if (this.respawnTimer) clearTimeout(this.respawnTimer);
       if (!this.exited) {
         const done = new Promise<void>((resolve) => {
           const onMessage = (message: ThreadMessage) => {
