@@ -83,7 +83,11 @@ interface Cached {
   state: unknown;
   revision: number;
   snapshotRevision: number;
+  /** used since eviction last passed it (second chance: a hit costs no map reordering) */
+  used?: boolean;
 }
+
+const DONE = Promise.resolve();
 
 /** Append chain of one stream: the last append issued to the store, and when it is durable. */
 interface Slot {
@@ -308,9 +312,7 @@ export class WorkflowRunner<M> {
   async ensure(stream: string, kind: AggregateKind): Promise<void> {
     const hit = this.cache.get(stream);
     if (hit) {
-      // most recently used last, so eviction takes the coldest
-      this.cache.delete(stream);
-      this.cache.set(stream, hit);
+      hit.used = true;
       return;
     }
     // a stream with appends still in flight must not be re-read: the read would miss them
@@ -324,11 +326,16 @@ export class WorkflowRunner<M> {
     if (this.cache.size > this.cacheMax) this.evict();
   }
 
+  /** Oldest first; one used since the last pass moves to the back instead (second chance). */
   private evict(): void {
-    for (const [stream] of this.cache) {
+    for (const [stream, cached] of this.cache) {
       if (this.cache.size <= this.cacheMax * 0.9) return;
       if (this.slots.has(stream)) continue;
       this.cache.delete(stream);
+      if (cached.used) {
+        cached.used = false;
+        this.cache.set(stream, cached);
+      }
     }
   }
 
@@ -496,6 +503,11 @@ class Step<M> implements StepContext<M> {
   }
 
   load(stream: string, kind: AggregateKind): Promise<void> {
+    const hit = this.runner.cache.get(stream);
+    if (hit) {
+      hit.used = true;
+      return DONE;
+    }
     return this.runner.ensure(stream, kind);
   }
 
