@@ -1,6 +1,6 @@
-import { canonical, dec } from '../money/decimal.js';
 import { USER, marginSymbol } from '../ledger/accounts.js';
-import { balanceDelta } from '../ledger/balances.js';
+import { increasesBalance } from '../ledger/balances.js';
+import { minusCanonical, plusCanonical } from '../money/exactSum.js';
 import { fingerprint, rememberKey } from '../shared/bounded.js';
 import { withEntry, withoutEntry } from '../shared/records.js';
 import type { EventLike, JournalLine } from '../shared/events.js';
@@ -32,18 +32,20 @@ function applyLines(balances: Record<string, AssetBalance>, lines: readonly Jour
   const next = { ...balances };
   for (const l of lines) {
     if (l.book !== 'USER') continue;
-    const delta = balanceDelta(l);
-    if (delta === undefined) continue;
+    const increases = increasesBalance(l);
+    if (increases === undefined) continue;
+    // exact minor-unit arithmetic on the canonical strings (decimal.js only off the scale): the replay folds every account line
+    const move = increases ? plusCanonical : minusCanonical;
     const b = next[l.asset] ?? EMPTY;
-    if (l.account === USER.walletAvailable) next[l.asset] = { ...b, available: canonical(dec(b.available).plus(delta)) };
-    else if (l.account === USER.walletFrozen) next[l.asset] = { ...b, frozen: canonical(dec(b.frozen).plus(delta)) };
+    if (l.account === USER.walletAvailable) next[l.asset] = { ...b, available: move(b.available, l.amount) };
+    else if (l.account === USER.walletFrozen) next[l.asset] = { ...b, frozen: move(b.frozen, l.amount) };
     else {
       const symbol = marginSymbol(l.account);
       if (symbol === undefined) continue; // expense / revenue / equity accounts are not wallet
       const margins = { ...b.margins };
-      const value = dec(margins[symbol] ?? '0').plus(delta);
-      if (value.isZero()) delete margins[symbol];
-      else margins[symbol] = canonical(value);
+      const value = move(margins[symbol] ?? '0', l.amount);
+      if (value === '0') delete margins[symbol];
+      else margins[symbol] = value;
       next[l.asset] = { ...b, margins };
     }
   }
@@ -93,7 +95,7 @@ export function evolve(state: AccountState, event: EventLike): AccountState {
       const d = e.data;
       const order = state.openOrders[d.orderId];
       const openOrders = order
-        ? withEntry(state.openOrders, d.orderId, { ...order, margin: canonical(dec(order.margin).minus(d.frozenMarginUsed)), fee: canonical(dec(order.fee).minus(d.frozenFeeUsed)) })
+        ? withEntry(state.openOrders, d.orderId, { ...order, margin: minusCanonical(order.margin, d.frozenMarginUsed), fee: minusCanonical(order.fee, d.frozenFeeUsed) })
         : state.openOrders;
       return { ...state, userId, balances: applyLines(state.balances, d.lines), openOrders, settled: markSettled(state.settled, d.symbol, d.seq, e.key) };
     }
