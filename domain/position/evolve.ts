@@ -1,8 +1,9 @@
-import { dec } from '../money/decimal.js';
+import { minusCanonical, plusCanonical } from '../money/exactSum.js';
 import type { EventLike } from '../shared/events.js';
 import { assertNever } from '../shared/events.js';
 import { withEntry, withoutEntry } from '../shared/records.js';
-import { applyCuts, c, legFingerprint, rememberEnded, rememberRequest } from './state.js';
+import { isPositiveAmount, isZeroAmount } from './amounts.js';
+import { applyCuts, copyState, legFingerprint, rememberEnded, rememberRequest } from './state.js';
 import type {
   OrderSide,
   PositionEvent,
@@ -15,6 +16,11 @@ import type {
 /**
  * Folds one position event. Every amount is taken from the event as decided — evolve computes
  * nothing economic — so replaying the stream reproduces the state exactly.
+ *
+ * A full-history replay folds every position event, so each case builds its result with one
+ * copy (copyState: a literal in the state's key order, then filled in before anyone sees it) and
+ * adds amounts as exact minor units (plusCanonical / minusCanonical, decimal.js off the scale):
+ * the same strings and the same key order as the spreads and Decimal expressions they replace.
  */
 export function evolve(state: PositionState, event: EventLike): PositionState {
   const e = event as PositionEvent;
@@ -22,11 +28,10 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
   switch (e.type) {
     case 'LeverageSet': {
       const d = e.data;
-      return {
-        ...identify(state, d),
-        leverage: d.leverage,
-        requests: rememberRequest(state, { key: `leverage:${d.requestId}`, fingerprint: String(d.leverage) }),
-      };
+      const next = identified(state, d);
+      next.leverage = d.leverage;
+      next.requests = rememberRequest(state, { key: `leverage:${d.requestId}`, fingerprint: String(d.leverage) });
+      return next;
     }
     case 'PositionReserved': {
       const d = e.data;
@@ -45,93 +50,87 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
         frozenMargin: '0',
         frozenFee: '0',
       };
-      return {
-        ...identify(state, d),
-        orders: withEntry(state.orders, d.orderId, order),
-        reservations: dec(d.qty).greaterThan(0) ? [...state.reservations, { orderId: d.orderId, qty: d.qty }] : state.reservations,
-      };
+      const next = identified(state, d);
+      next.orders = withEntry(state.orders, d.orderId, order);
+      if (isPositiveAmount(d.qty)) next.reservations = [...state.reservations, { orderId: d.orderId, qty: d.qty }];
+      return next;
     }
     case 'PositionReservationReleased':
       return forgetOrder(state, e.data.orderId);
     case 'PositionOrderTracked': {
       const d = e.data;
       const order = requireOrder(state, d.orderId, type);
-      return {
-        ...state,
-        orders: withEntry<TrackedOrder>(state.orders, d.orderId, {
-          ...order,
-          accepted: true,
-          leverage: d.leverage,
-          price: d.price,
-          openQtyCovered: d.openQty,
-          frozenMargin: d.frozenMargin,
-          frozenFee: d.frozenFee,
-        }),
-      };
+      const next = copyState(state);
+      next.orders = withEntry<TrackedOrder>(state.orders, d.orderId, {
+        ...order,
+        accepted: true,
+        leverage: d.leverage,
+        price: d.price,
+        openQtyCovered: d.openQty,
+        frozenMargin: d.frozenMargin,
+        frozenFee: d.frozenFee,
+      });
+      return next;
     }
     case 'PositionMarginReleased': {
       const d = e.data;
-      const qty = dec(state.qty).minus(d.qty);
-      const consumed = d.reservationConsumed === '0' ? {} : { [d.orderId]: d.reservationConsumed };
-      return {
-        ...settled(state, d),
-        side: qty.isZero() ? null : state.side,
-        qty: c(qty),
-        entryNotional: c(dec(state.entryNotional).minus(d.removedCost)),
-        margin: c(dec(state.margin).minus(d.marginReleased)),
-        realizedPnl: c(dec(state.realizedPnl).plus(d.realizedPnl)),
-        reservations: applyCuts(state.reservations, consumed),
-      };
+      const qty = minusCanonical(state.qty, d.qty);
+      const consumed = d.reservationConsumed === '0' ? NO_CUTS : { [d.orderId]: d.reservationConsumed };
+      const next = settled(state, d);
+      next.side = qty === '0' ? null : state.side;
+      next.qty = qty;
+      next.entryNotional = minusCanonical(state.entryNotional, d.removedCost);
+      next.margin = minusCanonical(state.margin, d.marginReleased);
+      next.realizedPnl = plusCanonical(state.realizedPnl, d.realizedPnl);
+      next.reservations = applyCuts(state.reservations, consumed);
+      return next;
     }
     case 'PositionIncreased': {
       const d = e.data;
-      const opened = opening(settled(state, d), d.positionSide, d.qty, d.entryNotional, d.margin);
+      const next = opening(settled(state, d), d.positionSide, d.qty, d.entryNotional, d.margin);
       const order = state.orders[d.orderId];
-      if (order === undefined) return opened;
-      return {
-        ...opened,
-        orders: withEntry(opened.orders, d.orderId, {
-          ...order,
-          openQtyCovered: c(dec(order.openQtyCovered).minus(d.coveredQtyUsed)),
-          frozenMargin: c(dec(order.frozenMargin).minus(d.frozenMarginUsed)),
-          frozenFee: c(dec(order.frozenFee).minus(d.frozenFeeUsed)),
-        }),
-      };
+      if (order === undefined) return next;
+      next.orders = withEntry(next.orders, d.orderId, {
+        ...order,
+        openQtyCovered: minusCanonical(order.openQtyCovered, d.coveredQtyUsed),
+        frozenMargin: minusCanonical(order.frozenMargin, d.frozenMarginUsed),
+        frozenFee: minusCanonical(order.frozenFee, d.frozenFeeUsed),
+      });
+      return next;
     }
     case 'PositionCloseToOpenCompensation': {
       const d = e.data;
       return opening(settled(state, d), d.positionSide, d.qty, d.entryNotional, d.margin);
     }
-    case 'PositionReservationsCut':
-      return { ...state, reservations: applyCuts(state.reservations, e.data.cuts) };
+    case 'PositionReservationsCut': {
+      const next = copyState(state);
+      next.reservations = applyCuts(state.reservations, e.data.cuts);
+      return next;
+    }
     case 'OrderLocksReleased':
       return forgetOrder(state, e.data.orderId);
     case 'PositionLiquidated': {
       const d = e.data;
-      return {
-        ...identify(state, d),
-        side: null,
-        qty: c(dec(state.qty).minus(d.qty)),
-        entryNotional: c(dec(state.entryNotional).minus(d.removedCost)),
-        margin: c(dec(state.margin).minus(d.marginReleased)),
-        realizedPnl: c(dec(state.realizedPnl).plus(d.realizedPnl)),
-        reservations: [],
-        requests: rememberRequest(state, { key: d.requestId, fingerprint: d.price }),
-      };
+      const next = identified(state, d);
+      next.side = null;
+      next.qty = minusCanonical(state.qty, d.qty);
+      next.entryNotional = minusCanonical(state.entryNotional, d.removedCost);
+      next.margin = minusCanonical(state.margin, d.marginReleased);
+      next.realizedPnl = plusCanonical(state.realizedPnl, d.realizedPnl);
+      next.reservations = [];
+      next.requests = rememberRequest(state, { key: d.requestId, fingerprint: d.price });
+      return next;
     }
     case 'PositionTransferredIn': {
       const d = e.data;
-      const afterClose = dec(state.qty).minus(d.closedQty);
-      let next: PositionState = {
-        ...identify(state, d),
-        side: afterClose.isZero() ? null : state.side,
-        qty: c(afterClose),
-        entryNotional: c(dec(state.entryNotional).minus(d.removedCost)),
-        realizedPnl: c(dec(state.realizedPnl).plus(d.realizedPnl)),
-        requests: rememberRequest(state, { key: d.requestId, fingerprint: transferFingerprint(d) }),
-      };
-      if (dec(d.openedQty).greaterThan(0)) next = opening(next, d.side, d.openedQty, d.entryNotional, '0');
-      return next;
+      const afterClose = minusCanonical(state.qty, d.closedQty);
+      const next = identified(state, d);
+      next.side = afterClose === '0' ? null : state.side;
+      next.qty = afterClose;
+      next.entryNotional = minusCanonical(state.entryNotional, d.removedCost);
+      next.realizedPnl = plusCanonical(state.realizedPnl, d.realizedPnl);
+      next.requests = rememberRequest(state, { key: d.requestId, fingerprint: transferFingerprint(d) });
+      return isPositiveAmount(d.openedQty) ? opening(next, d.side, d.openedQty, d.entryNotional, '0') : next;
     }
     default:
       return assertNever(e, 'position event');
@@ -142,8 +141,14 @@ export function transferFingerprint(d: { fromUserId: string; side: PositionSide;
   return [d.fromUserId, d.side, d.qty, d.price].join('|');
 }
 
-function identify(state: PositionState, ref: { userId: string; symbol: string }): PositionState {
-  return state.userId === ref.userId && state.symbol === ref.symbol ? state : { ...state, userId: ref.userId, symbol: ref.symbol };
+const NO_CUTS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** a fresh copy of the state (the caller's to fill in) naming the event's position */
+function identified(state: PositionState, ref: { userId: string; symbol: string }): PositionState {
+  const next = copyState(state);
+  next.userId = ref.userId;
+  next.symbol = ref.symbol;
+  return next;
 }
 
 function requireOrder(state: PositionState, orderId: string, type: string): TrackedOrder {
@@ -153,12 +158,11 @@ function requireOrder(state: PositionState, orderId: string, type: string): Trac
 }
 
 function forgetOrder(state: PositionState, orderId: string): PositionState {
-  return {
-    ...state,
-    orders: withoutEntry(state.orders, orderId),
-    reservations: state.reservations.filter((r) => r.orderId !== orderId),
-    endedOrders: rememberEnded(state, orderId),
-  };
+  const next = copyState(state);
+  next.orders = withoutEntry(state.orders, orderId);
+  next.reservations = state.reservations.filter((r) => r.orderId !== orderId);
+  next.endedOrders = rememberEnded(state, orderId);
+  return next;
 }
 
 interface LegEventData {
@@ -173,24 +177,25 @@ interface LegEventData {
   liquidity: string;
 }
 
+/** a fresh copy (the caller's to fill in) with the leg recorded as settled */
 function settled(state: PositionState, d: LegEventData): PositionState {
-  return {
-    ...identify(state, d),
-    settledSeq: d.seq,
-    lastLeg: { tradeId: d.tradeId, seq: d.seq, fingerprint: legFingerprint(d) },
-  };
+  const next = identified(state, d);
+  next.settledSeq = d.seq;
+  next.lastLeg = { tradeId: d.tradeId, seq: d.seq, fingerprint: legFingerprint(d) };
+  return next;
 }
 
-/** Adds an open part; opening from flat sets the side and restarts the realised PnL (DESIGN §10). */
-function opening(state: PositionState, side: PositionSide, qty: string, entryNotional: string, margin: string): PositionState {
-  const fromFlat = dec(state.qty).isZero();
-  if (!fromFlat && state.side !== side) throw new RangeError(`open ${side} onto a ${state.side} position`);
-  return {
-    ...state,
-    side,
-    qty: c(dec(state.qty).plus(qty)),
-    entryNotional: c(dec(state.entryNotional).plus(entryNotional)),
-    margin: c(dec(state.margin).plus(margin)),
-    realizedPnl: fromFlat ? '0' : state.realizedPnl,
-  };
+/**
+ * Adds an open part; opening from flat sets the side and restarts the realised PnL (DESIGN §10).
+ * `fresh` is a copy made by this fold and not yet returned, so it is completed in place.
+ */
+function opening(fresh: PositionState, side: PositionSide, qty: string, entryNotional: string, margin: string): PositionState {
+  const fromFlat = isZeroAmount(fresh.qty);
+  if (!fromFlat && fresh.side !== side) throw new RangeError(`open ${side} onto a ${fresh.side} position`);
+  fresh.side = side;
+  fresh.qty = plusCanonical(fresh.qty, qty);
+  fresh.entryNotional = plusCanonical(fresh.entryNotional, entryNotional);
+  fresh.margin = plusCanonical(fresh.margin, margin);
+  if (fromFlat) fresh.realizedPnl = '0';
+  return fresh;
 }

@@ -1,4 +1,5 @@
 import { canonical, dec, sum, type DecimalValue } from '../money/decimal.js';
+import { canonicalPositiveMinor, minorToCanonical, parseMinor } from '../money/exactSum.js';
 import { appendBounded } from '../shared/bounded.js';
 import {
   ENDED_ORDERS_MEMORY,
@@ -29,6 +30,31 @@ export function initialState(): PositionState {
   };
 }
 
+/**
+ * A shallow copy of the state as a literal in initialState's key order (the order of every state:
+ * each one starts from initialState or from a copy of one), which is what `{ ...state }` gives
+ * without the generic spread. Folds fill in the copy before returning it; no state is changed
+ * once returned, so deciders and caches may keep old states.
+ */
+export function copyState(s: PositionState): PositionState {
+  return {
+    userId: s.userId,
+    symbol: s.symbol,
+    leverage: s.leverage,
+    side: s.side,
+    qty: s.qty,
+    entryNotional: s.entryNotional,
+    margin: s.margin,
+    realizedPnl: s.realizedPnl,
+    reservations: s.reservations,
+    orders: s.orders,
+    settledSeq: s.settledSeq,
+    lastLeg: s.lastLeg,
+    endedOrders: s.endedOrders,
+    requests: s.requests,
+  };
+}
+
 export function c(value: DecimalValue): string {
   return canonical(value);
 }
@@ -54,6 +80,22 @@ export function applyCuts(reservations: readonly Reservation[], cuts: Readonly<R
   const next: Reservation[] = [];
   for (const r of reservations) {
     const cut = cuts[r.orderId];
+    // a canonical positive quantity on the scale (every reservation the fold makes) with a cut on
+    // the scale: exact minor units; the Decimal expressions below decide everything else
+    const qty = canonicalPositiveMinor(r.qty);
+    if (qty > 0) {
+      if (cut === undefined) {
+        next.push({ orderId: r.orderId, qty: r.qty });
+        continue;
+      }
+      const cutMinor = parseMinor(cut);
+      const leftMinor = cutMinor === undefined ? NaN : qty - cutMinor;
+      if (Number.isSafeInteger(leftMinor)) {
+        if (leftMinor < 0) throw new RangeError(`reservation of ${r.orderId} cut below zero`);
+        if (leftMinor > 0) next.push({ orderId: r.orderId, qty: minorToCanonical(leftMinor) });
+        continue;
+      }
+    }
     const left = cut === undefined ? dec(r.qty) : dec(r.qty).minus(dec(cut));
     if (left.isNegative()) throw new RangeError(`reservation of ${r.orderId} cut below zero`);
     if (left.greaterThan(0)) next.push({ orderId: r.orderId, qty: c(left) });
