@@ -37,8 +37,10 @@ export interface FoldOptions {
   /** events between progress calls */
   progressEvery?: number;
   /**
-   * A store opened on disk is folded by two threads, the audit in a worker (parallel.ts); false
-   * folds in this thread only. Both give the same result; other stores always fold here.
+   * A store opened on disk is folded by two threads, the audit and some projections in a worker
+   * (parallel.ts): by default once the log to fold holds PARALLEL_MIN_BYTES (starting a worker
+   * costs more than folding a small log), with true whatever its size; false folds in this
+   * thread only. Both give the same result; other stores always fold here.
    */
   parallel?: boolean;
 }
@@ -93,8 +95,15 @@ export async function foldLog(store: EventStore, options: FoldOptions = {}): Pro
   const requested = options.to ?? null;
   const stopAt = requested === null ? null : await quiescentPositionAtOrBefore(store, requested);
   const dir = options.parallel === false ? undefined : embeddedLogDir(store);
-  return dir === undefined ? foldHere(store, stopAt, options) : foldInParallel(dir, stopAt ?? (await store.headPosition()), options);
+  if (dir === undefined) return foldHere(store, stopAt, options);
+  const through = stopAt ?? (await store.headPosition());
+  // a position is a byte offset + 1: the log's size up to there, give or take its last record
+  if (options.parallel !== true && Number(through) < PARALLEL_MIN_BYTES) return foldHere(store, through, options);
+  return foldInParallel(dir, through, options);
 }
+
+/** the size of log from which a fold on disk takes two threads by default (some 10,000 events) */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
 /** the whole fold in this thread, from any store */
 async function foldHere(store: EventStore, stopAt: Position | null, options: FoldOptions): Promise<FoldResult> {

@@ -9,7 +9,8 @@ import { LogBuilder, randomScenario } from '../support/logBuilder.js';
 
 /*
  * The fold of a log on disk runs in two threads (the audit and some projections in a worker,
- * each thread reading the files itself); any other store, or `parallel: false`, folds in one.
+ * each thread reading the files itself) — by default only from PARALLEL_MIN_BYTES of log, so
+ * these small logs ask for it; any other store, or `parallel: false`, folds in one.
  * Both must give the same result, to the byte: models, hash, violations (ids and order),
  * balances, positions, counts.
  */
@@ -44,7 +45,7 @@ function assertSame(t: ExecutionContext, parallel: FoldResult, single: FoldResul
 async function foldBoth(t: ExecutionContext, store: EmbeddedEventStore, options: FoldOptions = {}): Promise<FoldResult> {
   t.truthy(embeddedLogDir(store), 'a store on disk: its fold is the parallel one');
   const single = await foldLog(store, { ...options, parallel: false });
-  const parallel = await foldLog(store, options);
+  const parallel = await foldLog(store, { ...options, parallel: true });
   assertSame(t, parallel, single);
   return parallel;
 }
@@ -171,6 +172,6 @@ for (const [where, at] of [['near the end', (size: number) => size - 5], ['in th
     } finally {
       await handle.close();
     }
-    await t.throwsAsync(foldLog(store), { name: 'StoreCorrupted' });
+    await t.throwsAsync(foldLog(store, { parallel: true }), { name: 'StoreCorrupted' });
   });
 }
