@@ -5,7 +5,7 @@ import { initialState } from './state.js';
 export * from './types.js';
 export { decide } from './decide.js';
 export { evolve } from './evolve.js';
-export { initialState, reservedTotal, reservationOf } from './state.js';
+export { copyState, initialState, reservedTotal, reservationOf } from './state.js';
 export { determineIntent, recordedIntent, type IntentDecision, type IntentResult } from './intent.js';
 export { positionView, effectiveLeverage, type PositionView } from './view.js';
 

@@ -8,9 +8,10 @@
  * Keys: `position:{userId}:{symbol}` (hash: userId, symbol, state = JSON of the fold),
  * `positions:{userId}` (set of symbols), `positionOwners` (set of userIds, to reload).
  */
-import { evolve, initialState } from '../../domain/position/index.js';
+import { copyState, evolve, initialState } from '../../domain/position/index.js';
 import type { PositionState } from '../../domain/position/index.js';
 import type { Projection } from '../runner/projection.js';
+import { Deferred } from '../store/deferred.js';
 import { write } from '../store/ops.js';
 import type { ReadView } from '../store/port.js';
 import { field, guarded, impossible } from './support.js';
@@ -41,7 +42,19 @@ const POSITION_EVENTS = new Set([
  * read model drops them so each write stays small.
  */
 function forReadModel(state: PositionState): PositionState {
-  return state.endedOrders.length === 0 && state.requests.length === 0 ? state : { ...state, endedOrders: [], requests: [] };
+  if (state.endedOrders.length === 0 && state.requests.length === 0) return state;
+  const copy = copyState(state);
+  copy.endedOrders = [];
+  copy.requests = [];
+  return copy;
+}
+
+/**
+ * A position's JSON, rendered only for the write that survives its batch's compaction (the fold
+ * rewrites a position on each of its events; a batch keeps the last): the state is immutable.
+ */
+function stateText(state: PositionState): string {
+  return JSON.stringify(state);
 }
 
 export function parsePositionState(json: string): PositionState {
@@ -74,7 +87,7 @@ export const positionsProjection: Projection<PositionsState> = {
     state.positions.set(id, after);
     let key = state.keys.get(id);
     if (key === undefined) state.keys.set(id, (key = positionKeys.position(userId, symbol)));
-    const writes = [write.hset(key, { userId, symbol, state: JSON.stringify(after) })];
+    const writes = [write.hset(key, { userId, symbol, state: new Deferred(after, stateText) })];
     if (before === undefined) writes.push(write.sadd(positionKeys.owners, userId), write.sadd(positionKeys.symbolsOf(userId), symbol));
     return { state, writes };
   },

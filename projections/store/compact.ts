@@ -7,14 +7,15 @@
  * each once. Ops are never reordered on one key and never merged across a different op kind, so
  * the type rule sees the same sequence of needs per key and fails (or not) alike.
  */
+import { renderedBatch, type FieldValue } from './deferred.js';
 import { isEmptyOp } from './ops.js';
-import type { WriteOp, ZEntry } from './port.js';
+import type { RenderedOp, WriteOp, ZEntry } from './port.js';
 
 type Mergeable = Extract<WriteOp, { op: 'hset' | 'hdel' | 'zadd' | 'zrem' | 'sadd' | 'srem' }>;
 
 /** A merged op under construction: its own (copied) containers, so the caller's ops are never changed. */
 type Open =
-  | { op: 'hset'; key: string; fields: Record<string, string> }
+  | { op: 'hset'; key: string; fields: Record<string, FieldValue> }
   | { op: 'hdel'; key: string; fields: string[] }
   | { op: 'zadd'; key: string; entries: ZEntry[] }
   | { op: 'zrem'; key: string; members: string[] }
@@ -71,8 +72,10 @@ function merge(into: Open, next: Mergeable): void {
  * The batch with each run of same-kind ops per key merged into the first op of the run. A
  * well-formed batch gives a batch with the same effect and the same type-rule outcome; ops are
  * validated by the store afterwards as usual (a malformed op is passed through unmerged).
+ * Deferred field values are rendered in the ops kept, after merging: a value overwritten within
+ * the batch is never rendered.
  */
-export function compactBatch(ops: readonly WriteOp[]): WriteOp[] {
+export function compactBatch(ops: readonly WriteOp[]): RenderedOp[] {
   const out: WriteOp[] = [];
   /** per key: index in `out` of its latest op */
   const latest = new Map<string, number>();
@@ -104,7 +107,7 @@ export function compactBatch(ops: readonly WriteOp[]): WriteOp[] {
     }
     latest.set(op.key, out.push(op) - 1);
   }
-  return out;
+  return renderedBatch(out) as RenderedOp[];
 }
 
 /** only ops whose containers have the expected shape are merged; anything else reaches validation as it came */

@@ -5,6 +5,7 @@ import type { ReadStore } from './port.js';
 
 export type { ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
 export { write } from './ops.js';
+export { Deferred, type FieldValue } from './deferred.js';
 export { logOrderMember, idOfLogOrderMember } from './keys.js';
 export * from './errors.js';
 export { createMemoryReadStore, MemoryReadStore } from './memory.js';

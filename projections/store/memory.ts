@@ -6,8 +6,9 @@
 import type { Position } from '../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreWrongType } from './errors.js';
 import { CHECKPOINT_SUFFIX, assertPosition, assertProjectionName, assertVersion, positionIsBefore, sortByCodePoints, versionOfCheckpointKey, versionPrefix } from './keys.js';
+import { renderedBatch } from './deferred.js';
 import { assertValidBatch, isEmptyOp, typeRule, type KeyType } from './ops.js';
-import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, WriteOp, ZEntry } from './port.js';
+import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, RenderedOp, WriteBatch, WriteOp, ZEntry } from './port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange } from './reads.js';
 import { SortedSet } from './sortedSet.js';
 
@@ -38,11 +39,12 @@ export class MemoryReadStore implements ReadStore {
   private readonly data = new Map<string, VersionData>();
   private closed = false;
 
-  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
+  async applyBatch(projection: string, version: number, batch: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
     assertPosition(position);
+    const ops = renderedBatch(batch);
     assertValidBatch(ops);
     const expected = options.expectedCheckpoint;
     if (expected !== undefined && expected !== null) assertPosition(expected);
@@ -52,7 +54,7 @@ export class MemoryReadStore implements ReadStore {
     if (stored !== null && !positionIsBefore(stored, position)) return { applied: false, checkpoint: stored };
     if (expected !== undefined && stored !== expected) return { applied: false, checkpoint: stored ?? '0' };
     const keys = existing?.keys ?? new Map<string, Value>();
-    const live: WriteOp[] = [];
+    const live: RenderedOp[] = [];
     for (const op of ops) if (!isEmptyOp(op)) live.push(op);
     checkTypes(keys, live);
     for (let i = 0; i < live.length; i++) applyOp(keys, live[i]!);
@@ -164,7 +166,7 @@ function checkTypes(keys: Map<string, Value>, ops: readonly WriteOp[]): void {
   }
 }
 
-function applyOp(keys: Map<string, Value>, op: WriteOp): void {
+function applyOp(keys: Map<string, Value>, op: RenderedOp): void {
   switch (op.op) {
     case 'set':
       keys.set(op.key, { type: 'string', value: op.value });

@@ -2,13 +2,14 @@
  * Write ops: constructors for projection code, validation shared by both adapters, and the
  * type rule both adapters check before writing anything (so a batch is all or nothing).
  */
+import type { FieldValue } from './deferred.js';
 import { InvalidWriteOp } from './errors.js';
 import { assertLogicalKey } from './keys.js';
 import type { WriteBatch, WriteOp, ZEntry } from './port.js';
 
 export const write = {
   set: (key: string, value: string): WriteOp => ({ op: 'set', key, value }),
-  hset: (key: string, fields: Record<string, string>): WriteOp => ({ op: 'hset', key, fields }),
+  hset: (key: string, fields: Record<string, FieldValue>): WriteOp => ({ op: 'hset', key, fields }),
   hdel: (key: string, ...fields: string[]): WriteOp => ({ op: 'hdel', key, fields }),
   del: (key: string): WriteOp => ({ op: 'del', key }),
   zadd: (key: string, score: number, member: string): WriteOp => ({ op: 'zadd', key, entries: [{ score, member }] }),

@@ -11,11 +11,13 @@
  * absolute decimal strings computed in TypeScript — there is deliberately no increment op.
  */
 import type { Position } from '../../eventstore/port.js';
+import type { FieldValue } from './deferred.js';
 
 export type WriteOp =
   /** replaces whatever the key held (like Redis SET) */
   | { op: 'set'; key: string; value: string }
-  | { op: 'hset'; key: string; fields: Readonly<Record<string, string>> }
+  /** a field's value may be Deferred: rendered only if the write survives compaction (deferred.ts) */
+  | { op: 'hset'; key: string; fields: Readonly<Record<string, FieldValue>> }
   | { op: 'hdel'; key: string; fields: readonly string[] }
   | { op: 'del'; key: string }
   /** `score` is a safe integer, so both adapters order exactly alike */
@@ -27,6 +29,9 @@ export type WriteOp =
   | { op: 'srem'; key: string; members: readonly string[] };
 
 export type WriteBatch = readonly WriteOp[];
+
+/** an op as the stores write it: every hash field value a string (deferred values rendered) */
+export type RenderedOp = Exclude<WriteOp, { op: 'hset' }> | { op: 'hset'; key: string; fields: Readonly<Record<string, string>> };
 
 export interface ZEntry {
   score: number;

@@ -6,6 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { compactBatch } from '../../projections/store/compact.js';
+import { Deferred } from '../../projections/store/deferred.js';
 import { createMemoryReadStore } from '../../projections/store/memory.js';
 import { write as w } from '../../projections/store/ops.js';
 import type { ReadStore, WriteOp } from '../../projections/store/port.js';
@@ -70,4 +71,48 @@ test('repeated writes of one key become one op; other kinds and other keys keep 
     w.sadd('open', 'o1'), w.srem('open', 'o1'), w.sadd('open', 'o2'),
   ]);
   t.deepEqual(ops[0], w.hset('acct', { USDT: '1' }), 'the caller’s op is not changed');
+});
+
+test('deferred field values: only those kept after merging are rendered, the kept ops carry strings, the caller\'s ops are unchanged', (t) => {
+  const rendered: string[] = [];
+  const deferred = (label: string) => new Deferred(label, (v) => (rendered.push(v), `json:${v}`));
+  const first = w.hset('position:a', { userId: 'a', state: deferred('a1') });
+  const ops = [
+    first, w.zadd('journal', 0, 'e1'), w.hset('position:b', { state: deferred('b1') }),
+    w.hset('position:a', { state: deferred('a2') }), w.hdel('position:b', 'x'), w.hset('position:b', { state: deferred('b2') }),
+    w.hset('position:a', { state: deferred('a3') }),
+  ];
+  t.deepEqual(compactBatch(ops), [
+    { op: 'hset', key: 'position:a', fields: { userId: 'a', state: 'json:a3' } },
+    w.zadd('journal', 0, 'e1'),
+    { op: 'hset', key: 'position:b', fields: { state: 'json:b1' } },
+    w.hdel('position:b', 'x'),
+    { op: 'hset', key: 'position:b', fields: { state: 'json:b2' } },
+  ]);
+  t.deepEqual(rendered.sort(), ['a3', 'b1', 'b2'], 'a value overwritten in the batch is never rendered');
+  t.true(first.op === 'hset' && first.fields['state'] instanceof Deferred, 'the caller’s op keeps its deferred value');
+});
+
+test('a batch with deferred values compacts and applies as the batch of their texts', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.array(op, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), async (batches, defer) => {
+      const texts = createMemoryReadStore();
+      const deferredStore = createMemoryReadStore();
+      let position = 0;
+      let n = 0;
+      for (const batch of batches) {
+        position += 1;
+        const withDeferred = batch.map((o): WriteOp => {
+          if (o.op !== 'hset') return o;
+          const fields: Record<string, string | Deferred<string>> = {};
+          for (const [f, v] of Object.entries(o.fields)) fields[f] = defer[n++ % defer.length] ? new Deferred(v as string, (x) => x) : v;
+          return { op: 'hset', key: o.key, fields };
+        });
+        if ((await outcome(texts, batch, String(position))) !== (await outcome(deferredStore, compactBatch(withDeferred), String(position)))) return false;
+      }
+      return JSON.stringify(await texts.exportVersion('p', 1)) === JSON.stringify(await deferredStore.exportVersion('p', 1));
+    }),
+    { numRuns: RUNS },
+  );
+  t.pass();
 });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { CurrentVersionInUse, InvalidReadArgument, InvalidWriteOp, ReadStoreClosed, ReadStoreWrongType } from '../../projections/store/errors.js';
 import { idOfLogOrderMember, logOrderMember } from '../../projections/store/keys.js';
+import { Deferred } from '../../projections/store/deferred.js';
 import { write as w } from '../../projections/store/ops.js';
 import type { ReadStore, WriteOp } from '../../projections/store/port.js';
 
@@ -62,6 +63,26 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
       await store.applyBatch(p, 1, [w.hdel('bal:u1', 'available', 'frozen')], '8');
       t.false(await view.exists('bal:u1'));
       t.deepEqual(await view.hgetall('bal:u1'), {});
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`${name}: a deferred hash field is stored as its rendered text, and the caller's op is not changed`, async (t) => {
+    const { store, cleanup } = await makeStore();
+    const p = uniqueProjection();
+    try {
+      const view = store.versionView(p, 1);
+      const state = { qty: '1.5', side: 'LONG' };
+      const op = w.hset('position:u1:X', { userId: 'u1', state: new Deferred(state, (s) => JSON.stringify(s)) });
+      // uncompacted: the store renders it before it validates and writes
+      await store.applyBatch(p, 1, [op, w.hset('position:u1:X', { symbol: 'X' })], '5');
+      t.deepEqual(await view.hgetall('position:u1:X'), { state: '{"qty":"1.5","side":"LONG"}', symbol: 'X', userId: 'u1' });
+      t.true((op as { fields: Record<string, unknown> }).fields['state'] instanceof Deferred);
+      // a deferred that renders something other than a string is refused like any bad value, and nothing is written
+      const bad = w.hset('position:u1:X', { state: new Deferred(1, (n) => n as unknown as string) });
+      await t.throwsAsync(store.applyBatch(p, 1, [w.set('other', 'x'), bad], '6'), { instanceOf: InvalidWriteOp });
+      t.false(await view.exists('other'));
     } finally {
       await cleanup();
     }

@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import type { Position } from '../../../eventstore/port.js';
 import { CurrentVersionInUse, ReadStoreClosed, ReadStoreError, ReadStoreWrongType } from '../errors.js';
 import { assertPosition, assertProjectionName, assertVersion, checkpointKey, compareCodePoints, currentKey, CHECKPOINT_SUFFIX, versionOfCheckpointKey, versionPrefix } from '../keys.js';
+import { renderedBatch } from '../deferred.js';
 import { assertValidBatch, isEmptyOp } from '../ops.js';
 import type { ApplyOptions, ApplyResult, DumpValue, ReadStore, ReadView, WriteBatch, ZEntry } from '../port.js';
 import { assertRanks, assertReadKey, normaliseScoreRange, scoreBound } from '../reads.js';
@@ -44,11 +45,12 @@ export class RedisReadStore implements ReadStore {
 
   constructor(private readonly client: Client) {}
 
-  async applyBatch(projection: string, version: number, ops: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
+  async applyBatch(projection: string, version: number, batch: WriteBatch, position: Position, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
     assertPosition(position);
+    const ops = renderedBatch(batch);
     assertValidBatch(ops);
     const expected = options.expectedCheckpoint;
     if (expected !== undefined && expected !== null) assertPosition(expected);

@@ -1,5 +1,5 @@
 /** Turns a validated batch into the APPLY_BATCH script's KEYS and ARGV. */
-import type { WriteBatch, WriteOp } from '../port.js';
+import type { RenderedOp, WriteOp } from '../port.js';
 import { OP_CODES } from './scripts.js';
 
 export interface EncodedBatch {
@@ -11,7 +11,7 @@ export interface EncodedBatch {
   logicalKeys: string[];
 }
 
-export function encodeBatch(prefix: string, checkpointKey: string, ops: WriteBatch, position: string, expected: string | null | undefined): EncodedBatch {
+export function encodeBatch(prefix: string, checkpointKey: string, ops: readonly RenderedOp[], position: string, expected: string | null | undefined): EncodedBatch {
   const keys = [checkpointKey];
   const logicalKeys = ['$checkpoint'];
   const indexOf = new Map<string, number>();
@@ -32,7 +32,7 @@ export function encodeBatch(prefix: string, checkpointKey: string, ops: WriteBat
   return { keys, args, logicalKeys };
 }
 
-function argsOf(op: WriteOp): string[] {
+function argsOf(op: RenderedOp): string[] {
   switch (op.op) {
     case 'set':
       return [op.value];
