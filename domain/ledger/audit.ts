@@ -125,12 +125,18 @@ function entryEnd(out: Violation[], orphanUserLines: boolean, nets: readonly Ent
   }
 }
 
-/** One entry: well-formed lines, known accounts, Σ debit = Σ credit per book and asset. */
-export function checkEntry(lines: readonly JournalLine[], eventId?: string, userId?: string): Violation[] {
+/**
+ * One entry: well-formed lines, known accounts, Σ debit = Σ credit per book and asset. With
+ * `amounts`, each well-formed line's parsed amount is left at its index, so a caller that then
+ * posts the entry (LedgerBalances.post) parses every amount once.
+ */
+export function checkEntry(lines: readonly JournalLine[], eventId?: string, userId?: string, amounts?: Array<FoldAmount | undefined>): Violation[] {
   const out: Violation[] = [];
   const nets: EntryNet[] = [];
-  for (const l of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
     const amount = wellFormedAmount(l);
+    if (amounts !== undefined) amounts[i] = amount;
     if (amount === undefined) {
       out.push(malformed(l, eventId));
       continue;

@@ -13,7 +13,7 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { categoryOf } from '../../domain/ledger/accounts.js';
 import { checkEntry, linesOf } from '../../domain/ledger/audit.js';
-import { LedgerBalances, PLATFORM_OWNER } from '../../domain/ledger/balances.js';
+import { LedgerBalances, PLATFORM_OWNER, type FoldAmount } from '../../domain/ledger/balances.js';
 import { canonical, dec } from '../../domain/money/decimal.js';
 import type { Book, JournalLine } from '../../domain/shared/events.js';
 import type { Projection } from '../runner/projection.js';
@@ -111,9 +111,10 @@ export const ledgerProjection: Projection<LedgerState> = {
     const lines = linesOf(event);
     if (lines === undefined) return { state, writes: [] };
     const userId = typeof event.data.userId === 'string' ? event.data.userId : undefined;
-    const problems = checkEntry(lines, event.id, userId);
+    const amounts: Array<FoldAmount | undefined> = [];
+    const problems = checkEntry(lines, event.id, userId, amounts);
     if (problems.length > 0) throw impossible(event, problems.map((p) => `${p.rule}: ${p.detail}`).join('; '), { violations: problems });
-    state.balances.apply(lines, userId);
+    post(state.balances, lines, amounts, userId);
     const writes: WriteOp[] = [];
     const referenceId = referenceIdOf(event);
     const at = occurredAt(event);
@@ -140,6 +141,22 @@ export const ledgerProjection: Projection<LedgerState> = {
     return { state, writes };
   },
 };
+
+/**
+ * balances.apply(lines, userId) with the amounts checkEntry parsed: an entry without problems has
+ * only well-formed lines of known accounts, and user-book lines only with a userId.
+ */
+function post(balances: LedgerBalances, lines: readonly JournalLine[], amounts: ReadonlyArray<FoldAmount | undefined>, userId: string | undefined): void {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const category = categoryOf(l.book, l.account);
+    const amount = amounts[i];
+    if (category === undefined || amount === undefined) throw new TypeError(`line ${i} of a checked entry is not postable`);
+    const owner = l.book === 'USER' ? userId : PLATFORM_OWNER;
+    if (owner === undefined) throw new TypeError(`user-book line ${l.account} without a userId`);
+    balances.post(l.book, owner, l.account, l.asset, category, l.direction === 'DEBIT', amount);
+  }
+}
 
 /** the member's JSON has these keys in this order: a stored journal's members depend on it */
 function journalEntry(event: RecordedEvent, book: Book, referenceId: string, at: string, lines: JournalLine[]): JournalEntryModel {
