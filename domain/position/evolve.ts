@@ -3,7 +3,7 @@ import type { EventLike } from '../shared/events.js';
 import { assertNever } from '../shared/events.js';
 import { withEntry, withoutEntry } from '../shared/records.js';
 import { isPositiveAmount, isZeroAmount } from './amounts.js';
-import { applyCuts, copyState, legFingerprint, rememberEnded, rememberRequest } from './state.js';
+import { applyCuts, copyOrder, copyState, legFingerprint, rememberEnded, rememberRequest } from './state.js';
 import type {
   OrderSide,
   PositionEvent,
@@ -61,15 +61,14 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
       const d = e.data;
       const order = requireOrder(state, d.orderId, type);
       const next = copyState(state);
-      next.orders = withEntry<TrackedOrder>(state.orders, d.orderId, {
-        ...order,
-        accepted: true,
-        leverage: d.leverage,
-        price: d.price,
-        openQtyCovered: d.openQty,
-        frozenMargin: d.frozenMargin,
-        frozenFee: d.frozenFee,
-      });
+      const tracked = copyOrder(order);
+      tracked.accepted = true;
+      tracked.leverage = d.leverage;
+      tracked.price = d.price;
+      tracked.openQtyCovered = d.openQty;
+      tracked.frozenMargin = d.frozenMargin;
+      tracked.frozenFee = d.frozenFee;
+      next.orders = withEntry(state.orders, d.orderId, tracked);
       return next;
     }
     case 'PositionMarginReleased': {
@@ -90,12 +89,11 @@ export function evolve(state: PositionState, event: EventLike): PositionState {
       const next = opening(settled(state, d), d.positionSide, d.qty, d.entryNotional, d.margin);
       const order = state.orders[d.orderId];
       if (order === undefined) return next;
-      next.orders = withEntry(next.orders, d.orderId, {
-        ...order,
-        openQtyCovered: minusCanonical(order.openQtyCovered, d.coveredQtyUsed),
-        frozenMargin: minusCanonical(order.frozenMargin, d.frozenMarginUsed),
-        frozenFee: minusCanonical(order.frozenFee, d.frozenFeeUsed),
-      });
+      const used = copyOrder(order);
+      used.openQtyCovered = minusCanonical(order.openQtyCovered, d.coveredQtyUsed);
+      used.frozenMargin = minusCanonical(order.frozenMargin, d.frozenMarginUsed);
+      used.frozenFee = minusCanonical(order.frozenFee, d.frozenFeeUsed);
+      next.orders = withEntry(next.orders, d.orderId, used);
       return next;
     }
     case 'PositionCloseToOpenCompensation': {

@@ -9,6 +9,7 @@ import {
   type PositionState,
   type RememberedRequest,
   type Reservation,
+  type TrackedOrder,
 } from './types.js';
 
 export function initialState(): PositionState {
@@ -52,6 +53,25 @@ export function copyState(s: PositionState): PositionState {
     lastLeg: s.lastLeg,
     endedOrders: s.endedOrders,
     requests: s.requests,
+  };
+}
+
+/** `{ ...order }` as a literal in the key order every tracked order has (PositionReserved makes them so) */
+export function copyOrder(o: TrackedOrder): TrackedOrder {
+  return {
+    orderId: o.orderId,
+    side: o.side,
+    orderQty: o.orderQty,
+    reduceOnly: o.reduceOnly,
+    intent: o.intent,
+    closeQty: o.closeQty,
+    openQty: o.openQty,
+    accepted: o.accepted,
+    leverage: o.leverage,
+    price: o.price,
+    openQtyCovered: o.openQtyCovered,
+    frozenMargin: o.frozenMargin,
+    frozenFee: o.frozenFee,
   };
 }
 
@@ -117,7 +137,13 @@ export function findRequest(state: PositionState, key: string): RememberedReques
 
 /** Identity of a leg's command payload, to tell a duplicate from a different leg under the same key. */
 export function legFingerprint(leg: { orderId: string; orderSide: OrderSide; price: string; legQty: string; liquidity: string }): string {
-  return [leg.orderId, leg.orderSide, leg.price, leg.legQty, leg.liquidity].join('|');
+  // the text of [orderId, orderSide, price, legQty, liquidity].join('|'), without the array (every leg settled makes one)
+  return `${joinPart(leg.orderId)}|${joinPart(leg.orderSide)}|${joinPart(leg.price)}|${joinPart(leg.legQty)}|${joinPart(leg.liquidity)}`;
+}
+
+/** an element as Array.prototype.join writes it: null and undefined as nothing */
+function joinPart(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
 }
 
 /** Newest-first cuts of other orders' reservations so that at most `need` quantity is taken. */

@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { Decimal, canonical, dec } from '../../domain/money/decimal.js';
 import { isPositiveAmount, isZeroAmount } from '../../domain/position/amounts.js';
-import { applyCuts, c, copyState, initialState } from '../../domain/position/state.js';
+import { applyCuts, c, copyOrder, copyState, initialState, legFingerprint } from '../../domain/position/state.js';
 import type { Reservation } from '../../domain/position/types.js';
 
 /** plain texts of both signs, leading zeros allowed, 0..12 decimals: on and off the 8-decimal scale and 2^53 minor units */
@@ -89,4 +89,26 @@ test('copyState is the spread: same keys, same order, same values, a new object'
   t.not(copy, s);
   t.deepEqual(Object.keys(copy), Object.keys({ ...s }));
   t.is(JSON.stringify(copy), JSON.stringify({ ...s }));
+});
+
+test('legFingerprint is the | join of the leg fields (null and undefined as empty)', (t) => {
+  const part = fc.oneof(fc.string({ maxLength: 6 }), fc.constant(undefined), fc.constant(null), fc.integer());
+  fc.assert(
+    fc.property(part, part, part, part, part, (orderId, orderSide, price, legQty, liquidity) => {
+      const leg = { orderId, orderSide, price, legQty, liquidity } as unknown as Parameters<typeof legFingerprint>[0];
+      t.is(legFingerprint(leg), [orderId, orderSide, price, legQty, liquidity].join('|'));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('copyOrder is the spread of a tracked order: same keys, order and values, a new object', (t) => {
+  const order = {
+    orderId: 'o1', side: 'BUY' as const, orderQty: '2', reduceOnly: false, intent: 'OPEN' as never, closeQty: '0', openQty: '2',
+    accepted: true, leverage: 10, price: '100.5', openQtyCovered: '2', frozenMargin: '20.1', frozenFee: '0.1',
+  };
+  const copy = copyOrder(order);
+  t.not(copy, order);
+  t.deepEqual(Object.keys(copy), Object.keys({ ...order }));
+  t.is(JSON.stringify(copy), JSON.stringify({ ...order }));
 });
