@@ -87,7 +87,7 @@ export const positionsProjection: Projection<PositionsState> = {
     state.positions.set(id, after);
     let key = state.keys.get(id);
     if (key === undefined) state.keys.set(id, (key = positionKeys.position(userId, symbol)));
-    const writes = [write.hset(key, { userId, symbol, state: new Deferred(after, stateText) })];
+    const writes = [write.hsetDeferred(key, { userId, symbol, state: new Deferred(after, stateText) })];
     if (before === undefined) writes.push(write.sadd(positionKeys.owners, userId), write.sadd(positionKeys.symbolsOf(userId), symbol));
     return { state, writes };
   },

@@ -15,7 +15,7 @@ type Mergeable = Extract<WriteOp, { op: 'hset' | 'hdel' | 'zadd' | 'zrem' | 'sad
 
 /** A merged op under construction: its own (copied) containers, so the caller's ops are never changed. */
 type Open =
-  | { op: 'hset'; key: string; fields: Record<string, FieldValue> }
+  | { op: 'hset'; key: string; fields: Record<string, FieldValue>; deferred?: true }
   | { op: 'hdel'; key: string; fields: string[] }
   | { op: 'zadd'; key: string; entries: ZEntry[] }
   | { op: 'zrem'; key: string; members: string[] }
@@ -39,7 +39,7 @@ function isMergeable(op: WriteOp): op is Mergeable {
 function opened(op: Mergeable): Open {
   switch (op.op) {
     case 'hset':
-      return { op: 'hset', key: op.key, fields: { ...op.fields } };
+      return op.deferred === true ? { op: 'hset', key: op.key, fields: { ...op.fields }, deferred: true } : { op: 'hset', key: op.key, fields: { ...op.fields } };
     case 'hdel':
       return { op: 'hdel', key: op.key, fields: [...op.fields] };
     case 'zadd':
@@ -53,8 +53,10 @@ function opened(op: Mergeable): Open {
 function merge(into: Open, next: Mergeable): void {
   switch (into.op) {
     case 'hset': {
-      const fields = (next as Extract<Mergeable, { op: 'hset' }>).fields;
+      const hset = next as Extract<Mergeable, { op: 'hset' }>;
+      const fields = hset.fields;
       for (const field in fields) if (Object.hasOwn(fields, field)) into.fields[field] = fields[field]!;
+      if (hset.deferred === true) into.deferred = true;
       return;
     }
     case 'hdel':

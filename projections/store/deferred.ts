@@ -25,19 +25,16 @@ export class Deferred<T = unknown> {
 /** a deferred field's text (a string value as it is) */
 export type FieldValue = string | Deferred<any>;
 
-function deferredIn(fields: Readonly<Record<string, FieldValue>>): boolean {
-  for (const field in fields) if (Object.hasOwn(fields, field) && fields[field] instanceof Deferred) return true;
-  return false;
-}
-
 /**
- * The op with every deferred field rendered: the same op when it has none, else a new op (the
- * caller's op is never changed). A malformed op is passed as it came, for validation to refuse.
+ * The op with every deferred field rendered: the same op unless it is an hset marked `deferred`
+ * (write.hsetDeferred), else a new op without the mark (the caller's op is never changed). Only
+ * marked ops are looked into, so a batch without deferred values costs one test per op. A
+ * malformed op is passed as it came, for validation to refuse.
  */
 export function renderedOp(op: WriteOp): RenderedOp {
-  if (typeof op !== 'object' || op === null || op.op !== 'hset') return op as RenderedOp;
+  if (typeof op !== 'object' || op === null || op.op !== 'hset' || op.deferred !== true) return op as RenderedOp;
   const fields = op.fields;
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !deferredIn(fields)) return op as RenderedOp;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return { op: 'hset', key: op.key, fields } as RenderedOp;
   const out: Record<string, string> = {};
   for (const field in fields) {
     if (!Object.hasOwn(fields, field)) continue;

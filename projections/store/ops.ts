@@ -9,7 +9,9 @@ import type { WriteBatch, WriteOp, ZEntry } from './port.js';
 
 export const write = {
   set: (key: string, value: string): WriteOp => ({ op: 'set', key, value }),
-  hset: (key: string, fields: Record<string, FieldValue>): WriteOp => ({ op: 'hset', key, fields }),
+  hset: (key: string, fields: Record<string, string>): WriteOp => ({ op: 'hset', key, fields }),
+  /** an hset whose values may be Deferred (rendered only if the write survives compaction) */
+  hsetDeferred: (key: string, fields: Record<string, FieldValue>): WriteOp => ({ op: 'hset', key, fields, deferred: true }),
   hdel: (key: string, ...fields: string[]): WriteOp => ({ op: 'hdel', key, fields }),
   del: (key: string): WriteOp => ({ op: 'del', key }),
   zadd: (key: string, score: number, member: string): WriteOp => ({ op: 'zadd', key, entries: [{ score, member }] }),

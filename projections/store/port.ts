@@ -16,8 +16,9 @@ import type { FieldValue } from './deferred.js';
 export type WriteOp =
   /** replaces whatever the key held (like Redis SET) */
   | { op: 'set'; key: string; value: string }
-  /** a field's value may be Deferred: rendered only if the write survives compaction (deferred.ts) */
-  | { op: 'hset'; key: string; fields: Readonly<Record<string, FieldValue>> }
+  | { op: 'hset'; key: string; fields: Readonly<Record<string, string>>; deferred?: undefined }
+  /** fields whose values may be Deferred: rendered only if the write survives compaction (deferred.ts) */
+  | { op: 'hset'; key: string; fields: Readonly<Record<string, FieldValue>>; deferred: true }
   | { op: 'hdel'; key: string; fields: readonly string[] }
   | { op: 'del'; key: string }
   /** `score` is a safe integer, so both adapters order exactly alike */
@@ -31,7 +32,7 @@ export type WriteOp =
 export type WriteBatch = readonly WriteOp[];
 
 /** an op as the stores write it: every hash field value a string (deferred values rendered) */
-export type RenderedOp = Exclude<WriteOp, { op: 'hset' }> | { op: 'hset'; key: string; fields: Readonly<Record<string, string>> };
+export type RenderedOp = Exclude<WriteOp, { op: 'hset' }> | { op: 'hset'; key: string; fields: Readonly<Record<string, string>>; deferred?: undefined };
 
 export interface ZEntry {
   score: number;

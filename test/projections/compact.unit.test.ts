@@ -76,11 +76,11 @@ test('repeated writes of one key become one op; other kinds and other keys keep 
 test('deferred field values: only those kept after merging are rendered, the kept ops carry strings, the caller\'s ops are unchanged', (t) => {
   const rendered: string[] = [];
   const deferred = (label: string) => new Deferred(label, (v) => (rendered.push(v), `json:${v}`));
-  const first = w.hset('position:a', { userId: 'a', state: deferred('a1') });
+  const first = w.hsetDeferred('position:a', { userId: 'a', state: deferred('a1') });
   const ops = [
-    first, w.zadd('journal', 0, 'e1'), w.hset('position:b', { state: deferred('b1') }),
-    w.hset('position:a', { state: deferred('a2') }), w.hdel('position:b', 'x'), w.hset('position:b', { state: deferred('b2') }),
-    w.hset('position:a', { state: deferred('a3') }),
+    first, w.zadd('journal', 0, 'e1'), w.hsetDeferred('position:b', { state: deferred('b1') }),
+    w.hsetDeferred('position:a', { state: deferred('a2') }), w.hdel('position:b', 'x'), w.hsetDeferred('position:b', { state: deferred('b2') }),
+    w.hsetDeferred('position:a', { state: deferred('a3') }), w.hset('position:c', { userId: 'c' }), w.hsetDeferred('position:c', { state: deferred('c1') }),
   ];
   t.deepEqual(compactBatch(ops), [
     { op: 'hset', key: 'position:a', fields: { userId: 'a', state: 'json:a3' } },
@@ -88,8 +88,9 @@ test('deferred field values: only those kept after merging are rendered, the kep
     { op: 'hset', key: 'position:b', fields: { state: 'json:b1' } },
     w.hdel('position:b', 'x'),
     { op: 'hset', key: 'position:b', fields: { state: 'json:b2' } },
+    { op: 'hset', key: 'position:c', fields: { userId: 'c', state: 'json:c1' } },
   ]);
-  t.deepEqual(rendered.sort(), ['a3', 'b1', 'b2'], 'a value overwritten in the batch is never rendered');
+  t.deepEqual(rendered.sort(), ['a3', 'b1', 'b2', 'c1'], 'a value overwritten in the batch is never rendered');
   t.true(first.op === 'hset' && first.fields['state'] instanceof Deferred, 'the caller’s op keeps its deferred value');
 });
 
@@ -105,8 +106,14 @@ test('a batch with deferred values compacts and applies as the batch of their te
         const withDeferred = batch.map((o): WriteOp => {
           if (o.op !== 'hset') return o;
           const fields: Record<string, string | Deferred<string>> = {};
-          for (const [f, v] of Object.entries(o.fields)) fields[f] = defer[n++ % defer.length] ? new Deferred(v as string, (x) => x) : v;
-          return { op: 'hset', key: o.key, fields };
+          let anyDeferred = false;
+          for (const [f, v] of Object.entries(o.fields)) {
+            const later = defer[n++ % defer.length]!;
+            anyDeferred ||= later;
+            fields[f] = later ? new Deferred(v as string, (x) => x) : v;
+          }
+          // plain and deferred hsets of one key mix in a batch (merged: the mark must carry over)
+          return anyDeferred ? { op: 'hset', key: o.key, fields, deferred: true } : o;
         });
         if ((await outcome(texts, batch, String(position))) !== (await outcome(deferredStore, compactBatch(withDeferred), String(position)))) return false;
       }

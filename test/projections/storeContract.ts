@@ -74,13 +74,13 @@ export function runReadStoreContract(name: string, makeStore: () => Promise<Cont
     try {
       const view = store.versionView(p, 1);
       const state = { qty: '1.5', side: 'LONG' };
-      const op = w.hset('position:u1:X', { userId: 'u1', state: new Deferred(state, (s) => JSON.stringify(s)) });
+      const op = w.hsetDeferred('position:u1:X', { userId: 'u1', state: new Deferred(state, (s) => JSON.stringify(s)) });
       // uncompacted: the store renders it before it validates and writes
       await store.applyBatch(p, 1, [op, w.hset('position:u1:X', { symbol: 'X' })], '5');
       t.deepEqual(await view.hgetall('position:u1:X'), { state: '{"qty":"1.5","side":"LONG"}', symbol: 'X', userId: 'u1' });
       t.true((op as { fields: Record<string, unknown> }).fields['state'] instanceof Deferred);
       // a deferred that renders something other than a string is refused like any bad value, and nothing is written
-      const bad = w.hset('position:u1:X', { state: new Deferred(1, (n) => n as unknown as string) });
+      const bad = w.hsetDeferred('position:u1:X', { state: new Deferred(1, (n) => n as unknown as string) });
       await t.throwsAsync(store.applyBatch(p, 1, [w.set('other', 'x'), bad], '6'), { instanceOf: InvalidWriteOp });
       t.false(await view.exists('other'));
     } finally {
