@@ -7,12 +7,18 @@
  *   <dir>/excluded.json             private to the operator and auditors (names users with deficits)
  *   <dir>/reconciliation.json       when given by the caller (the ledger reconciliation report)
  */
+import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReserveAudit } from './audit.js';
 
-/** bounded so 100,000 proofs do not open 100,000 files at once */
-const WRITE_CONCURRENCY = 32;
+/**
+ * Proofs are written synchronously in slices: 100,000 small files cost three thread-pool round
+ * trips and a promise each through fs/promises (~60 µs a file) against ~15 µs of plain syscalls;
+ * the event loop gets a turn between slices so a serving process stays responsive.
+ */
+const PROOFS_PER_SLICE = 500;
 
 export interface WrittenAudit {
   readonly rootFile: string;
@@ -34,16 +40,13 @@ export async function writeReserveAudit(dir: string, audit: ReserveAudit, extras
   await writeFile(rootFile, pretty(audit.root), { flag: 'wx' });
 
   const proofFiles = new Map<string, string>();
-  const pending = [...audit.proofs];
-  const worker = async (): Promise<void> => {
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      const [userId, proof] = next;
-      const file = join(proofsDir, `${proof.userHash}.json`);
-      await writeFile(file, `${JSON.stringify(proof)}\n`, { flag: 'wx' });
-      proofFiles.set(userId, file);
-    }
-  };
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+  let written = 0;
+  for (const [userId, proof] of audit.proofs) {
+    const file = join(proofsDir, `${proof.userHash}.json`);
+    writeFileSync(file, `${JSON.stringify(proof)}\n`, { flag: 'wx' });
+    proofFiles.set(userId, file);
+    if (++written % PROOFS_PER_SLICE === 0) await yieldToEventLoop();
+  }
 
   const excludedFile = join(dir, 'excluded.json');
   await writeFile(

@@ -108,20 +108,27 @@ export function streamStartsWith(frame: Buffer, frameOffset: number, prefix: str
 }
 
 /*
- * Events of one append share their commit time, so a full read formats the same instants many
- * times (and several readers interleave): recent ones are remembered, in a bounded map.
+ * A full read formats one instant per record, and a busy log has a new millisecond on nearly
+ * every record: the text up to the seconds is remembered per second (bounded) and only the
+ * milliseconds are appended. Instants outside years 1970–9999 or with a fraction of a
+ * millisecond take Date's own formatting.
  */
-const isoCache = new Map<number, string>();
-const ISO_CACHE_ENTRIES = 4096;
+const isoSecondCache = new Map<number, string>();
+const ISO_CACHE_SECONDS = 4096;
+const MAX_FOUR_DIGIT_YEAR_MS = 253_402_300_800_000;
 
-function isoOf(ms: number): string {
-  let iso = isoCache.get(ms);
-  if (iso === undefined) {
-    iso = new Date(ms).toISOString();
-    if (isoCache.size >= ISO_CACHE_ENTRIES) isoCache.clear();
-    isoCache.set(ms, iso);
+export function isoOf(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_FOUR_DIGIT_YEAR_MS) return new Date(ms).toISOString();
+  const second = Math.floor(ms / 1000);
+  let prefix = isoSecondCache.get(second);
+  if (prefix === undefined) {
+    // 'YYYY-MM-DDTHH:MM:SS.' of the whole second
+    prefix = new Date(second * 1000).toISOString().slice(0, 20);
+    if (isoSecondCache.size >= ISO_CACHE_SECONDS) isoSecondCache.clear();
+    isoSecondCache.set(second, prefix);
   }
-  return iso;
+  const millis = ms - second * 1000;
+  return `${prefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /** The whole event; `head`, when the caller decoded it already (to filter), is not decoded twice. */
