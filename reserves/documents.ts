@@ -40,7 +40,7 @@ export interface RootDoc {
   readonly excludedNegative: readonly AssetAmount[];
 }
 
-/** proofs/<userHash>.json: private to its user (it carries the user's salt). */
+/** proofs/<hh>/<userHash>.json (hh: the hash's first two hex digits): private to its user (it carries the user's salt). */
 export interface ProofDoc {
   readonly method: string;
   readonly auditId: string;

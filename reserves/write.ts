@@ -3,15 +3,25 @@
  * rest stays pure so the verifier can run anywhere.
  *
  *   <dir>/root.json                 public
- *   <dir>/proofs/<userHash>.json    one per included user, private to that user (carries the salt)
+ *   <dir>/proofs/<hh>/<userHash>.json  one per included user, private to that user (carries the salt);
+ *                                      <hh> = the hash's first two hex digits
  *   <dir>/excluded.json             private to the operator and auditors (names users with deficits)
  *   <dir>/reconciliation.json       when given by the caller (the ledger reconciliation report)
  */
 import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReserveAudit } from './audit.js';
+
+/**
+ * The proof file of a user hash inside an audit directory. Proofs are spread over 256
+ * subdirectories: creating 100,000 files in one ext4 directory measured 10–48 s here, against
+ * 2.5 s spread over 256.
+ */
+export function proofFile(auditDir: string, userHashHex: string): string {
+  return join(auditDir, 'proofs', userHashHex.slice(0, 2), `${userHashHex}.json`);
+}
 
 /**
  * Proofs are written synchronously in slices: 100,000 small files cost three thread-pool round
@@ -41,8 +51,14 @@ export async function writeReserveAudit(dir: string, audit: ReserveAudit, extras
 
   const proofFiles = new Map<string, string>();
   let written = 0;
+  const madeDirs = new Set<string>();
   for (const [userId, proof] of audit.proofs) {
-    const file = join(proofsDir, `${proof.userHash}.json`);
+    const file = proofFile(dir, proof.userHash);
+    const shard = dirname(file);
+    if (!madeDirs.has(shard)) {
+      await mkdir(shard, { recursive: true });
+      madeDirs.add(shard);
+    }
     writeFileSync(file, `${JSON.stringify(proof)}\n`, { flag: 'wx' });
     proofFiles.set(userId, file);
     if (++written % PROOFS_PER_SLICE === 0) await yieldToEventLoop();

@@ -3,7 +3,7 @@
  * `Account.reserveProof`). It runs an audit at the latest quiescent position of the log and keeps
  * it on disk, so a restart serves the same latest audit:
  *
- *   DATA_DIR/reserves/<auditId>/          root.json, proofs/<userHash>.json, excluded.json, reconciliation.json
+ *   DATA_DIR/reserves/<auditId>/          root.json, proofs/<hh>/<userHash>.json, excluded.json, reconciliation.json
  *   DATA_DIR/reserves/secrets/<auditId>.secret   the audit secret (0600), never published
  *   DATA_DIR/reserves/latest.json         which audit is the latest
  *
@@ -18,6 +18,7 @@ import type { Reserves } from '../../graphql/ports.js';
 import type { ReserveAuditView, ReserveProofView } from '../../graphql/views.js';
 import type { ProofDoc, RootDoc } from '../../reserves/documents.js';
 import { userHash, userSalt } from '../../reserves/hashing.js';
+import { proofFile } from '../../reserves/write.js';
 import { AUDIT_ID_PATTERN } from '../../reserves/method.js';
 import { runProofOfReserves, writeProofOfReserves } from './run.js';
 
@@ -101,7 +102,7 @@ export function createReserveService(options: ReserveServiceOptions): ReserveSer
       const hash = userHash(userSalt(current.secret, current.auditId, userId), userId).toString('hex');
       let proof: ProofDoc;
       try {
-        proof = JSON.parse(await readFile(join(base, current.auditId, 'proofs', `${hash}.json`), 'utf8')) as ProofDoc;
+        proof = JSON.parse(await readFile(proofFile(join(base, current.auditId), hash), 'utf8')) as ProofDoc;
       } catch (error) {
         // not in the latest audit: registered after it, or excluded with a negative equity
         if (isMissing(error)) return null;

@@ -38,7 +38,7 @@ test('publishes root, one proof per included user, the deficits and the reconcil
 
   const root = JSON.parse(await readFile(path.join(out, 'root.json'), 'utf8'));
   t.like(root, { method: 'oec-por-merkle-sum-v1', auditId: 'audit-1', logPosition: report.logPosition, stateHash: report.stateHash, userCount: report.userCount, excludedUserCount: 1 });
-  const proofs = await readdir(path.join(out, 'proofs'));
+  const proofs = (await readdir(path.join(out, 'proofs'), { recursive: true })).filter((f) => f.endsWith('.json'));
   t.is(proofs.length, root.userCount);
   for (const file of proofs) {
     const verified = verifyProof(JSON.parse(await readFile(path.join(out, 'proofs', file), 'utf8')), root);
@@ -105,5 +105,5 @@ test('npm run por entry point: folds the embedded store under DATA_DIR', async (
   const report = JSON.parse(stdout);
   t.true(report.ok);
   t.is((await readdir(path.join(tmp.dir, 'reserves', 'secrets'))).length, 1);
-  t.is((await readdir(path.join(tmp.dir, 'published', 'proofs'))).length, report.userCount);
+  t.is((await readdir(path.join(tmp.dir, 'published', 'proofs'), { recursive: true })).filter((f) => f.endsWith('.json')).length, report.userCount);
 });

@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInMemoryStore } from '../../eventstore/embedded/index.js';
 import { verifyProof } from '../../reserves/verify.js';
+import { proofFile } from '../../reserves/write.js';
 import type { ProofDoc } from '../../reserves/documents.js';
 import { createReserveService } from '../../scripts/por/service.js';
 import { makeTempDir } from '../support/tmpdir.js';
@@ -33,7 +34,7 @@ test('runAudit audits the latest quiescent position; latestProof serves the call
   const proof = (await service.latestProof('flipper'))!;
   t.like(proof, { auditId: audit.auditId, rootHash: audit.rootHash, logPosition: audit.logPosition, balances: [{ asset: 'USDT', amount: '1027.025' }] });
   // the view is the published proof file, which verifies for that user
-  const file = JSON.parse(await readFile(path.join(dir, 'proofs', `${proof.userHash}.json`), 'utf8')) as ProofDoc;
+  const file = JSON.parse(await readFile(proofFile(dir, proof.userHash), 'utf8')) as ProofDoc;
   t.deepEqual(proof.path, file.path);
   t.true(verifyProof(file, root, { userId: 'flipper' }).ok);
 
