@@ -1,6 +1,7 @@
 import test from 'ava';
-import type { AllSubscription, EventStore, RecordedEvent, SubscriptionMessage } from '../../eventstore/port.js';
-import { Scenario, type ScenarioOptions } from '../support/scenario.js';
+import type { AllSubscription, EventStore, SubscriptionMessage } from '../../eventstore/port.js';
+import type { ScenarioOptions } from '../support/scenario.js';
+import { runScenarioLog } from '../support/scenarioRun.js';
 import { scenarios } from '../support/scenarioList.js';
 
 /**
@@ -30,24 +31,7 @@ function deliverTwice(store: EventStore): EventStore {
   };
 }
 
-/** Per stream, in revision order: what must not differ between the runs. */
-function streamsOf(events: readonly RecordedEvent[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const e of events) (out[e.stream] ??= []).push(`${e.revision} ${e.id} ${e.type} ${JSON.stringify(e.data)}`);
-  return out;
-}
-
-async function run(name: string, options: ScenarioOptions) {
-  const s = await Scenario.start(options);
-  try {
-    const t = { like() {}, is() {}, deepEqual() {}, true() {}, false() {} };
-    await scenarios[name]!(t as never, s);
-    await s.settle();
-    return { streams: streamsOf(await s.events()), audit: await s.audit(), errors: s.errors };
-  } finally {
-    await s.stop();
-  }
-}
+const run = (name: string, options: ScenarioOptions) => runScenarioLog(name, options, false);
 
 const CASES = [
   'reduce with profit, reduce with a loss, then full close',

@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { RecordedEvent } from '../../eventstore/port.js';
 import { Scenario, type ScenarioOptions } from '../support/scenario.js';
+import { runScenarioLog } from '../support/scenarioRun.js';
 import { scenarios } from '../support/scenarioList.js';
 import type { WorkflowThread } from '../../runtime/workflows/threadHost.js';
 
@@ -9,23 +9,7 @@ import type { WorkflowThread } from '../../runtime/workflows/threadHost.js';
  * decides in process: the same scenario ends in the very same log (every stream, event by event:
  * ids, types, payloads) and the audit holds.
  */
-function streamsOf(events: readonly RecordedEvent[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const e of events) (out[e.stream] ??= []).push(`${e.revision} ${e.id} ${e.type} ${JSON.stringify(e.data)} ${JSON.stringify(e.metadata)}`);
-  return out;
-}
-
-async function run(name: string, options: ScenarioOptions) {
-  const s = await Scenario.start(options);
-  try {
-    const t = { like() {}, is() {}, deepEqual() {}, true() {}, false() {} };
-    await scenarios[name]!(t as never, s);
-    await s.settle();
-    return { streams: streamsOf(await s.events()), audit: await s.audit(), errors: s.errors };
-  } finally {
-    await s.stop();
-  }
-}
+const run = (name: string, options: ScenarioOptions) => runScenarioLog(name, options, true);
 
 const THREAD: ScenarioOptions = { runtime: { workflowsThread: true, runnerStateStore: undefined, snapshotStore: undefined } };
 
