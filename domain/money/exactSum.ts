@@ -36,6 +36,9 @@ export const NOT_MINOR = undefined;
  * rejects exactly what it did). "-0" and "0.000" are 0, as their Decimal value is.
  */
 export function parseMinor(text: string): number | undefined {
+  // event data is only JSON-validated: a number, null or missing field must reach decimal.js,
+  // which takes or refuses it with its own error (reading .length here would throw a TypeError)
+  if (typeof text !== 'string') return NOT_MINOR;
   const n = text.length;
   let i = 0;
   let negative = false;
@@ -81,6 +84,7 @@ export function parseMinor(text: string): number | undefined {
  * caller sums it as a Decimal).
  */
 export function canonicalPositiveMinor(text: string): number {
+  if (typeof text !== 'string') return NOT_CANONICAL_POSITIVE; // not canonical: callers' Decimal paths judge it
   const n = text.length;
   if (n === 0) return NOT_CANONICAL_POSITIVE;
   let i = 0;

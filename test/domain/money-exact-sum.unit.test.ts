@@ -221,3 +221,20 @@ test('plusCanonical / minusCanonical print canonical(dec(a) ± dec(b)) for every
 function assertSame(a: string, b: string): void {
   if (a !== b) throw new Error(`${a} ≠ ${b}`);
 }
+
+test('non-string operands (JSON numbers, null, a missing field) get decimal.js answers and errors, not a TypeError of the parser', (t) => {
+  const outcome = (f: () => unknown): string => {
+    try {
+      return `= ${String(f())}`;
+    } catch (error) {
+      return `throws ${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+  for (const odd of [undefined, null, 5, 0.1, -2.5, 1e21, true, [], {}] as unknown[]) {
+    const text = odd as string;
+    t.is(parseMinor(text), undefined, String(odd));
+    t.is(canonicalPositiveMinor(text), NOT_CANONICAL_POSITIVE, String(odd));
+    t.is(outcome(() => plusCanonical('1.5', text)), outcome(() => canonical(dec('1.5').plus(dec(text)))), String(odd));
+    t.is(outcome(() => minusCanonical(text, '1.5')), outcome(() => canonical(dec(text).minus(dec('1.5')))), String(odd));
+  }
+});

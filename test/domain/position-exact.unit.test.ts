@@ -112,3 +112,25 @@ test('copyOrder is the spread of a tracked order: same keys, order and values, a
   t.deepEqual(Object.keys(copy), Object.keys({ ...order }));
   t.is(JSON.stringify(copy), JSON.stringify({ ...order }));
 });
+
+test('applyCuts and the sign tests take what decimal.js takes from event JSON: a number qty, and refuse null as it does', (t) => {
+  const numeric = (v: unknown): string => v as string;
+  const cases: Array<[Reservation[], Record<string, string>]> = [
+    [[{ orderId: 'a', qty: numeric(5) }], { a: '1' }],
+    [[{ orderId: 'a', qty: numeric(5) }], {}],
+    [[{ orderId: 'a', qty: '5' }], { a: numeric(1.5) }],
+    [[{ orderId: 'a', qty: numeric(null) }], { a: '1' }],
+    [[{ orderId: 'a', qty: '5' }], { a: numeric(null) }],
+  ];
+  for (const [reservations, cuts] of cases) t.deepEqual(outcome(() => applyCuts(reservations, cuts)), outcome(() => applyCutsByDecimal(reservations, cuts)), JSON.stringify([reservations, cuts]));
+  for (const odd of [undefined, null, 3, -3]) {
+    const text = numeric(odd);
+    const error = (f: () => unknown): string | undefined => { try { f(); return undefined; } catch (e) { return String(e); } };
+    t.is(error(() => isPositiveAmount(text)), error(() => dec(text).greaterThan(0)), String(odd));
+    t.is(error(() => isZeroAmount(text)), error(() => dec(text).isZero()), String(odd));
+    if (error(() => dec(text)) === undefined) {
+      t.is(isZeroAmount(text), dec(text).isZero());
+      t.is(isPositiveAmount(text), dec(text).greaterThan(0));
+    }
+  }
+});
