@@ -1,6 +1,7 @@
 import { USER, marginSymbol } from '../ledger/accounts.js';
 import { increasesBalance } from '../ledger/balances.js';
-import { minusCanonical, plusCanonical } from '../money/exactSum.js';
+import { dec } from '../money/decimal.js';
+import { minusCanonical, parseMinor, plusCanonical } from '../money/exactSum.js';
 import { fingerprint, rememberKey } from '../shared/bounded.js';
 import { withEntry, withoutEntry } from '../shared/records.js';
 import type { EventLike, JournalLine } from '../shared/events.js';
@@ -41,7 +42,12 @@ function applyLines(balances: Record<string, AssetBalance>, lines: readonly Jour
     else if (l.account === USER.walletFrozen) next[l.asset] = { ...b, frozen: move(b.frozen, l.amount) };
     else {
       const symbol = marginSymbol(l.account);
-      if (symbol === undefined) continue; // expense / revenue / equity accounts are not wallet
+      if (symbol === undefined) {
+        // expense / revenue / equity accounts are not wallet; the Decimal fold still parsed their
+        // amounts (balanceDelta), so a text decimal.js refuses still stops the fold here
+        if (parseMinor(l.amount) === undefined) dec(l.amount);
+        continue;
+      }
       const margins = { ...b.margins };
       const value = move(margins[symbol] ?? '0', l.amount);
       if (value === '0') delete margins[symbol];
