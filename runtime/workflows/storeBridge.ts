@@ -125,7 +125,15 @@ export function serveStore(port: MessagePort, store: EventStore): () => Promise<
     );
 
   const pump = async (id: number, options: SubscribeToAllOptions) => {
-    const entry = { subscription: store.subscribeToAll(options), unacked: 0, resume: undefined as (() => void) | undefined };
+    let subscription: AllSubscription;
+    try {
+      subscription = store.subscribeToAll(options);
+    } catch (error) {
+      // a closed or failed store refuses at once: the runner must hear it (and retry), not wait forever
+      port.postMessage({ t: 'ended', subscription: id, error: toWire(error) } satisfies FromOwner);
+      return;
+    }
+    const entry = { subscription, unacked: 0, resume: undefined as (() => void) | undefined };
     subscriptions.set(id, entry);
     let pending: SubscriptionMessage[] = [];
     let scheduled = false;
