@@ -21,8 +21,8 @@ function emptyTable<V>(): Record<string, V> {
 export function withEntry<V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> {
   const next: Record<string, V> = emptyTable();
   const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) next[keys[i]!] = record[keys[i]!]!;
-  next[key] = value;
+  for (let i = 0; i < keys.length; i++) put(next, keys[i]!, record[keys[i]!]!);
+  put(next, key, value);
   return next;
 }
 
@@ -30,6 +30,15 @@ export function withEntry<V>(record: Readonly<Record<string, V>>, key: string, v
 export function withoutEntry<V>(record: Readonly<Record<string, V>>, key: string): Record<string, V> {
   const next: Record<string, V> = emptyTable();
   const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== key) next[keys[i]!] = record[keys[i]!]!;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== key) put(next, keys[i]!, record[keys[i]!]!);
   return next;
+}
+
+/**
+ * `table[key] = value` as the spread and a computed key define it: an id "__proto__" (ids come
+ * from JSON-validated events) is an own key, where an assignment would replace the prototype.
+ */
+function put<V>(table: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__') Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
+  else table[key] = value;
 }

@@ -29,3 +29,23 @@ test('withEntry / withoutEntry are the spread and the delete: same keys in the s
     { numRuns: 500 },
   );
 });
+
+test('an id "__proto__" is an own key, as the spread and the computed key make it (event ids are only JSON-validated): never the prototype', (t) => {
+  const value = { margin: '1' } as unknown as number;
+  const added = withEntry({ a: 1 }, '__proto__', value);
+  const plain: Record<string, number> = { ...{ a: 1 }, ['__proto__']: value };
+  t.is(Object.getPrototypeOf(added), Object.prototype);
+  t.deepEqual(Object.keys(added), Object.keys(plain));
+  t.is(JSON.stringify(added), JSON.stringify(plain));
+  t.true(Object.prototype.hasOwnProperty.call(added, '__proto__'));
+  // copied on by later updates, and removed by its own
+  const next = withEntry(added, 'b', 2);
+  t.deepEqual(Object.keys(next), ['a', '__proto__', 'b']);
+  t.is(Object.getPrototypeOf(next), Object.prototype);
+  t.is(JSON.stringify(next), JSON.stringify({ ...plain, b: 2 }));
+  const rest = { ...next };
+  delete rest['__proto__'];
+  t.is(JSON.stringify(withoutEntry(next, '__proto__')), JSON.stringify(rest));
+  t.is(Object.getPrototypeOf(withoutEntry(next, 'a')), Object.prototype);
+  t.deepEqual(Object.keys(withoutEntry(next, 'a')), ['__proto__', 'b']);
+});
