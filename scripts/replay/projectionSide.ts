@@ -11,13 +11,19 @@ import type { PositionsState } from '../../projections/models/positions.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { compactBatch } from '../../projections/store/compact.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
+import { MAX_OPS_PER_BATCH } from '../../projections/store/ops.js';
 import type { DumpValue, WriteOp } from '../../projections/store/port.js';
 import type { EventViolation } from './auditSide.js';
 import type { PositionEntry } from './fold.js';
 
 const FLUSH_EVENTS = 2000;
-/** a committed batch is bounded; the checkpoint moves with the last slice */
-const BATCH_WRITES = 40_000;
+/**
+ * A flush is due sooner once this many writes wait. Each projection's flush is one batch (a
+ * second batch at the same checkpoint would be refused as already applied, its writes lost), and
+ * a store takes at most MAX_OPS_PER_BATCH ops: half of it leaves room for the writes of the event
+ * that crosses the mark.
+ */
+const FLUSH_WRITES = MAX_OPS_PER_BATCH / 2;
 
 interface Running {
   projection: Projection<any>;
@@ -43,12 +49,15 @@ export interface ProjectionsEnd {
 /**
  * Some (or all) of the registered projections, folded event by event and committed every
  * FLUSH_EVENTS events of the log (the events they skip count too, so two folds over the same
- * log commit at the same positions, whichever projections each runs).
+ * log commit at the same positions, whichever projections each runs), or sooner once
+ * FLUSH_WRITES writes wait; every projection ends checkpointed at the fold's last event.
  */
 export class ProjectionFold {
   private readonly running: Running[];
   private readonly perEvent: EventViolation[] = [];
   private sinceFlush = 0;
+  /** writes of every projection since the last flush, before compaction */
+  private pendingWrites = 0;
 
   constructor(projections: readonly Projection<any>[], private readonly commit: Commit) {
     this.running = projections.map((projection) => ({ projection, rank: 1 + allProjections.indexOf(projection), state: projection.initialState(), writes: [], stopped: false }));
@@ -70,18 +79,18 @@ export class ProjectionFold {
   }
 
   get flushDue(): boolean {
-    return this.sinceFlush >= FLUSH_EVENTS;
+    return this.sinceFlush >= FLUSH_EVENTS || this.pendingWrites >= FLUSH_WRITES;
   }
 
   /** commits the pending writes of every projection, checkpointed at `position` (the last event applied) */
   async flush(position: Position): Promise<void> {
     for (const r of this.running) {
       // the runner commits compacted batches; so does the fold (the same end state, fewer writes)
-      const writes = compactBatch(r.writes);
-      for (let i = 0; i < writes.length || i === 0; i += BATCH_WRITES) await this.commit(r.projection.name, r.projection.version, writes.slice(i, i + BATCH_WRITES), position);
+      await this.commit(r.projection.name, r.projection.version, compactBatch(r.writes), position);
       r.writes = [];
     }
     this.sinceFlush = 0;
+    this.pendingWrites = 0;
   }
 
   end(): ProjectionsEnd {
@@ -99,6 +108,7 @@ export class ProjectionFold {
       const step = r.projection.apply(r.state, event);
       r.state = step.state;
       for (const w of step.writes) r.writes.push(w);
+      this.pendingWrites += step.writes.length;
     } catch (error) {
       // like the runtime's runner: the projection stops at the impossible event and says why
       r.stopped = true;
