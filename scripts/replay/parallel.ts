@@ -57,6 +57,8 @@ export function startAuditWorker(input: Omit<AuditWorkerInput, 'projections'>, r
     worker.on('message', (message: AuditWorkerMessage) => {
       if (message.kind === 'writes') {
         for (const b of message.batches) committing = committing.then(() => readModels.applyBatch(b.projection, b.version, b.writes, b.position));
+        // a failed commit fails the result at once, whatever the worker sends next (and is never an unhandled rejection)
+        committing.catch(reject);
         return;
       }
       ended = true;

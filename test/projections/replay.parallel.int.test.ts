@@ -5,6 +5,8 @@ import path from 'node:path';
 import { embeddedLogDir, openEmbeddedStore, type EmbeddedEventStore } from '../../eventstore/embedded/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { foldLog, type FoldOptions, type FoldResult } from '../../scripts/replay/fold.js';
+import { startAuditWorker } from '../../scripts/replay/parallel.js';
+import { MemoryReadStore } from '../../projections/store/memory.js';
 import { LogBuilder, randomScenario } from '../support/logBuilder.js';
 
 /*
@@ -175,3 +177,28 @@ for (const [where, at] of [['near the end', (size: number) => size - 5], ['in th
     await t.throwsAsync(foldLog(store, { parallel: true }), { name: 'StoreCorrupted' });
   });
 }
+
+test('a read-model commit that fails fails the worker result with that error (and leaves no unhandled rejection)', async (t) => {
+  const builder = randomScenario({ seed: 5, steps: 60, users: 4 });
+  const store = await tempStore(t);
+  await builder.writeTo(store);
+  const failing = new MemoryReadStore();
+  const refused = new Error('read store refused the batch');
+  failing.applyBatch = async () => {
+    throw refused;
+  };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.teardown(() => void process.off('unhandledRejection', onUnhandled));
+  const worker = startAuditWorker({ dir: embeddedLogDir(store)!, through: await store.headPosition() }, failing);
+  try {
+    t.is(await t.throwsAsync(worker.result), refused);
+    t.is(worker.failure, refused);
+  } finally {
+    await worker.stop();
+  }
+  // a turn for any stray rejection to surface
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.deepEqual(unhandled, []);
+});
