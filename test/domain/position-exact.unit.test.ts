@@ -4,6 +4,8 @@ import { Decimal, canonical, dec } from '../../domain/money/decimal.js';
 import { isPositiveAmount, isZeroAmount } from '../../domain/position/amounts.js';
 import { applyCuts, c, copyOrder, copyState, initialState, legFingerprint } from '../../domain/position/state.js';
 import type { Reservation } from '../../domain/position/types.js';
+// the Decimal definition applyCuts had before its minor-unit path
+import { applyCuts as applyCutsByDecimal } from './support/decimalPositionReference.js';
 
 /** plain texts of both signs, leading zeros allowed, 0..12 decimals: on and off the 8-decimal scale and 2^53 minor units */
 const plainText = fc
@@ -30,18 +32,6 @@ test('isZeroAmount / isPositiveAmount are dec(t).isZero() / dec(t).greaterThan(0
   t.throws(() => isZeroAmount('abc'));
   t.throws(() => isPositiveAmount('1e5x'));
 });
-
-/** the Decimal definition applyCuts had before its minor-unit path */
-function applyCutsByDecimal(reservations: readonly Reservation[], cuts: Readonly<Record<string, string>>): Reservation[] {
-  const next: Reservation[] = [];
-  for (const r of reservations) {
-    const cut = cuts[r.orderId];
-    const left = cut === undefined ? dec(r.qty) : dec(r.qty).minus(dec(cut));
-    if (left.isNegative()) throw new RangeError(`reservation of ${r.orderId} cut below zero`);
-    if (left.greaterThan(0)) next.push({ orderId: r.orderId, qty: c(left) });
-  }
-  return next;
-}
 
 function outcome(f: () => Reservation[]): { ok: Reservation[] } | { error: string } {
   try {
