@@ -45,7 +45,7 @@ function encodeExpected(expected: ExpectedRevision): string {
 function decodeExpected(text: string): ExpectedRevision {
   return text === NO_STREAM || text === ANY ? text : Number(text);
 }
-interface WireError {
+export interface WireError {
   name: string;
   message: string;
   stream?: string;
@@ -80,13 +80,13 @@ const APPEND_BATCH = 512;
  */
 const APPEND_FLUSH_INTERVAL_MS = 0.5;
 
-function toWire(error: unknown): WireError {
+export function toWire(error: unknown): WireError {
   const e = error as Error & { stream?: string; expected?: string | number; actual?: string | number };
   return { name: e?.name ?? 'Error', message: e?.message ?? String(error), stream: e?.stream, expected: e?.expected, actual: e?.actual };
 }
 
 /** The store's own error types come back as themselves: the runner tells races from failures by class. */
-function fromWire(error: WireError): Error {
+export function fromWire(error: WireError): Error {
   if (error.name === 'WrongExpectedVersion') return new WrongExpectedVersion(error.stream!, error.expected!, error.actual!);
   if (error.name === 'StreamNotFound') return new StreamNotFound(error.stream!);
   const rebuilt = new EventStoreError(error.message);

@@ -4,7 +4,7 @@ import { FileSnapshotStore, MemorySnapshotStore } from '../aggregates/snapshots.
 import type { ExchangeMemory } from './exchangeWorkflow.js';
 import { createExchangeRunner } from './exchangeRunner.js';
 import { FileRunnerStateStore, MemoryRunnerStateStore } from './stateStore.js';
-import { PortEventStore } from './storeBridge.js';
+import { PortEventStore, toWire } from './storeBridge.js';
 import type { ThreadData, ThreadMessage } from './threadHost.js';
 
 /**
@@ -39,7 +39,7 @@ const runner = createExchangeRunner({
   snapshots: data.inMemoryState ? new MemorySnapshotStore() : new FileSnapshotStore(join(data.dataDir, 'snapshots')),
   remoteStore: data.remoteStore,
   maxOutstandingAppends: data.maxOutstandingAppends,
-  onError: (error, where) => post({ t: 'error', where, message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack }),
+  onError: (error, where) => post({ t: 'error', where, error: toWire(error), stack: (error as Error)?.stack }),
   onProgress: scheduleStatus,
 });
 // failures, restarts and idleness also change the status without progress

@@ -1,7 +1,14 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { comparePositions, START_POSITION, type EventStore, type Position } from '../../eventstore/port.js';
 import { WORKFLOW_RUNNER_NAME } from './exchangeRunner.js';
-import { serveStore } from './storeBridge.js';
+import { fromWire, serveStore, type WireError } from './storeBridge.js';
+
+const RACE_ERRORS = new Set(['WrongExpectedVersion', 'StreamNotFound']);
+
+/** An error the thread reported: a lost race stays a WrongExpectedVersion (callers sort errors by class); anything else keeps its name and message. */
+export function errorFromThread(wire: WireError): Error {
+  return RACE_ERRORS.has(wire.name) ? fromWire(wire) : Object.assign(new Error(wire.message), { name: wire.name });
+}
 
 /** What the composition root needs of the workflows, wherever they run. */
 export interface WorkflowsHandle {
@@ -30,7 +37,7 @@ export interface ThreadData {
 
 export type ThreadMessage =
   | { t: 'status'; status: RunnerStatus; stats: WorkflowsHandle['stats'] }
-  | { t: 'error'; where: string; message: string; stack?: string }
+  | { t: 'error'; where: string; error: WireError; stack?: string }
   | { t: 'stopped' };
 
 /**
@@ -85,7 +92,7 @@ export class WorkflowThread implements WorkflowsHandle {
         this.stats = message.stats;
         this.release();
       } else if (message.t === 'error') {
-        const error = new Error(message.message);
+        const error = errorFromThread(message.error);
         if (message.stack) error.stack = message.stack;
         this.onError(error, message.where);
       }

@@ -4,7 +4,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { createInMemoryStore, type EmbeddedEventStore } from '../../eventstore/embedded/index.js';
 import { StreamNotFound, WrongExpectedVersion } from '../../eventstore/errors.js';
 import type { EventData, SubscriptionMessage } from '../../eventstore/port.js';
-import { PortEventStore, serveStore } from '../../runtime/workflows/storeBridge.js';
+import { PortEventStore, serveStore, toWire } from '../../runtime/workflows/storeBridge.js';
+import { errorFromThread } from '../../runtime/workflows/threadHost.js';
 
 /*
  * The store bridge of the workflows thread (storeBridge.ts), both ends in this thread over one
@@ -99,4 +100,14 @@ test('appends and reads to a closed store fail with the store error', async (t) 
   t.is(append!.name, 'StoreClosed');
   const read = await t.throwsAsync(remote.readStream('thing-x'));
   t.is(read!.name, 'StoreClosed');
+});
+
+test('an error the workflows thread reports keeps its class for a lost race, and its name and message otherwise', (t) => {
+  const race = errorFromThread(toWire(new WrongExpectedVersion('order-1', '3', '4')));
+  t.true(race instanceof WrongExpectedVersion);
+  t.like(race, { stream: 'order-1', expected: '3', actual: '4' });
+  t.true(errorFromThread(toWire(new StreamNotFound('position-u1_BTC-PERP'))) instanceof StreamNotFound);
+  const other = errorFromThread(toWire(new RangeError('reservation of o1 cut below zero')));
+  t.false(other instanceof WrongExpectedVersion);
+  t.like(other, { name: 'RangeError', message: 'reservation of o1 cut below zero' });
 });
