@@ -6,7 +6,7 @@ import { formatMinorUnits, parseInputAmount } from './amounts.js';
 import { normaliseAssets, type ReserveAsset } from './assets.js';
 import type { AssetAmount, ExcludedDeficit, ProofDoc, ReserveProofStep, RootDoc } from './documents.js';
 import { ReserveInputError } from './errors.js';
-import { leafHash, shuffleSeed, userHash, userSalt, zeroLeafHash } from './hashing.js';
+import { UserHasher, leafHash, shuffleSeed, zeroLeafHash } from './hashing.js';
 import {
   AUDIT_ID_PATTERN,
   HEX_HASH_PATTERN,
@@ -109,6 +109,7 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
   const excluded: ExcludedDeficit[] = [];
   const deficitTotals = new Array<bigint>(assets.length).fill(0n);
   const excludedUsers = new Set<string>();
+  const hasher = new UserHasher(input.auditSecret, input.auditId);
   const userIds = [...input.equities.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const userId of userIds) {
     checkUserId(userId);
@@ -131,8 +132,7 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
       excludedUsers.add(userId);
       continue;
     }
-    const salt = userSalt(input.auditSecret, input.auditId, userId);
-    const hash = userHash(salt, userId);
+    const { salt, hash } = hasher.of(userId);
     included.push({ userId, salt, hash, hashHex: hash.toString('hex'), balances: amounts });
   }
   if (included.length > MAX_USERS) throw new ReserveInputError('TOO_MANY_USERS', `at most ${MAX_USERS} users per audit`);

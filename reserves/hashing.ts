@@ -29,6 +29,44 @@ export function userHash(salt: Buffer, userId: string): Buffer {
   return sha256(Buffer.concat([salt, Buffer.from(userId, 'utf8')]));
 }
 
+/** SHA-256's block size: the HMAC key is padded (or first hashed) to it (RFC 2104) */
+const SHA256_BLOCK_BYTES = 64;
+
+/**
+ * userSalt and userHash of many users of one audit. The HMAC of userSalt is computed from its
+ * definition (RFC 2104: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ message))) with one-shot hashes, the
+ * padded keys and the message prefix shared by every user prepared once: a createHmac object
+ * per user cost more than the three hashes of the user together. Same bytes as userSalt and
+ * userHash (tested against them).
+ */
+export class UserHasher {
+  /** (K ⊕ ipad) ‖ tag ‖ 0x00 ‖ auditId ‖ 0x00: what every user's inner hash starts with */
+  private readonly innerPrefix: Buffer;
+  private readonly outerKey: Buffer;
+
+  constructor(auditSecret: Buffer, auditId: string) {
+    const key = Buffer.alloc(SHA256_BLOCK_BYTES);
+    (auditSecret.length > SHA256_BLOCK_BYTES ? sha256(auditSecret) : auditSecret).copy(key);
+    const innerKey = Buffer.alloc(SHA256_BLOCK_BYTES);
+    this.outerKey = Buffer.alloc(SHA256_BLOCK_BYTES + HASH_BYTES);
+    for (let i = 0; i < SHA256_BLOCK_BYTES; i += 1) {
+      innerKey[i] = key[i]! ^ 0x36;
+      this.outerKey[i] = key[i]! ^ 0x5c;
+    }
+    this.innerPrefix = Buffer.concat([innerKey, Buffer.from(SALT_TAG, 'utf8'), NUL, Buffer.from(auditId, 'utf8'), NUL]);
+  }
+
+  /** the user's salt and salted hash */
+  of(userId: string): { salt: Buffer; hash: Buffer } {
+    const id = Buffer.from(userId, 'utf8');
+    const inner = sha256(Buffer.concat([this.innerPrefix, id]));
+    // outerKey's last 32 bytes are scratch for the inner hash: one-shot hashing reads them now
+    inner.copy(this.outerKey, SHA256_BLOCK_BYTES);
+    const salt = sha256(this.outerKey);
+    return { salt, hash: sha256(Buffer.concat([salt, id])) };
+  }
+}
+
 /** shuffle seed = HMAC-SHA256(auditSecret, "oec-por-v1/shuffle" ‖ 0x00 ‖ auditId) */
 export function shuffleSeed(auditSecret: Buffer, auditId: string): Buffer {
   return createHmac('sha256', auditSecret)
