@@ -125,15 +125,29 @@ export class MemoryReadStore implements ReadStore {
   }
 
   async exportVersion(projection: string, version: number): Promise<Record<string, DumpValue>> {
+    return this.exportVersionNow(projection, version);
+  }
+
+  /** exportVersion, synchronously (the store is in memory) */
+  exportVersionNow(projection: string, version: number): Record<string, DumpValue> {
+    const out: Record<string, DumpValue> = {};
+    for (const [name, dump] of this.exportEntries(projection, version)) out[name] = dump;
+    return out;
+  }
+
+  /**
+   * What exportVersion holds, one key at a time: the keys in code point order, each with its
+   * dump made as it is reached — a reader that only streams the model (the replay's state hash)
+   * never holds the whole export. The version must not change while it is read.
+   */
+  *exportEntries(projection: string, version: number): Generator<[string, DumpValue]> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
     const keys = this.data.get(versionPrefix(projection, version))?.keys;
-    const out: Record<string, DumpValue> = {};
-    if (!keys) return out;
+    if (!keys) return;
     // full keys share the prefix, so the logical keys sort alike
-    for (const name of sortByCodePoints([...keys.keys()])) out[name] = dumpOf(keys.get(name)!);
-    return out;
+    for (const name of sortByCodePoints([...keys.keys()])) yield [name, dumpOf(keys.get(name)!)];
   }
 
   async close(): Promise<void> {
@@ -178,7 +192,10 @@ function applyOp(keys: Map<string, Value>, op: RenderedOp): void {
       let value = keys.get(op.key);
       if (value?.type !== 'hash') keys.set(op.key, (value = { type: 'hash', fields: new Map() }));
       const fields = value.fields;
-      for (const field in op.fields) if (Object.hasOwn(op.fields, field)) fields.set(field, op.fields[field]!);
+      const given = op.fields;
+      // Object.keys, not for-in: the ops' field records come in many shapes, and for-in over them is the slow path
+      const names = Object.keys(given);
+      for (let i = 0; i < names.length; i++) fields.set(names[i]!, given[names[i]!]!);
       return;
     }
     case 'hdel': {

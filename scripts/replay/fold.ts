@@ -17,9 +17,8 @@ import { allProjections } from '../../projections/index.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
 import type { DumpValue } from '../../projections/store/port.js';
 import { AuditFold, balancesFromWire, fromLedger, type AuditOutcome, type EventViolation, type FrozenHold } from './auditSide.js';
-import { stateHash } from './hash.js';
 import { WORKER_PROJECTIONS, startAuditWorker } from './parallel.js';
-import { ProjectionFold, exportModels, inRegistryOrder, type Models, type ProjectionsEnd } from './projectionSide.js';
+import { ModelsHash, ProjectionFold, exportModelsNow, type ProjectionsEnd } from './projectionSide.js';
 import { QuiescenceTracker, type Pending } from './quiescence.js';
 
 export interface Violation {
@@ -54,8 +53,11 @@ export interface PositionEntry {
 export interface FoldResult {
   /** the fresh read models, each projection at its registry version */
   readModels: MemoryReadStore;
-  /** every projection's exported model, keys sorted */
-  models: Record<string, Record<string, DumpValue>>;
+  /**
+   * every projection's exported model, keys sorted, in registry order: exported from `readModels`
+   * when first read (the fold's own hash reads the store in place, and most callers never need it)
+   */
+  readonly models: Record<string, Record<string, DumpValue>>;
   ledgerBalances: LedgerBalances;
   positions: PositionEntry[];
   /** symbol → { price, quoteAsset } (mark as of the fold's end; null before any) */
@@ -128,7 +130,8 @@ async function foldHere(store: EventStore, stopAt: Position | null, options: Fol
   }
   await projections.flush(facts.position);
   const ended = projections.end();
-  return assemble(facts, readModels, await exportModels(readModels), [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
+  const hash = new ModelsHash(readModels).digest();
+  return assemble(facts, readModels, hash, [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
 }
 
 /**
@@ -153,8 +156,9 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
     }
     await projections.flush(facts.position);
     const here = projections.end();
-    // while the worker ends: these models are complete
-    const myModels = await exportModels(readModels, mine);
+    // while the worker ends: the models of this thread that come first in name order are complete
+    const hash = new ModelsHash(readModels);
+    hash.advance(mine);
     const { outcome, balances, projections: there } = await worker.result;
     // both threads read the same records: anything else is a bug, not a finding about the log
     if (outcome.events !== facts.events || outcome.position !== facts.position) {
@@ -162,8 +166,7 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
     }
     const positions = here.positions ?? there.positions!;
     const open = new Set(here.openOrders ?? there.openOrders!);
-    const models = inRegistryOrder(myModels, await exportModels(readModels, allProjections.filter((p) => !mine.includes(p))));
-    return assemble(facts, readModels, models, [here, there], positions, open, outcome, balancesFromWire(balances), options);
+    return assemble(facts, readModels, hash.digest(), [here, there], positions, open, outcome, balancesFromWire(balances), options);
   } finally {
     await worker.stop();
   }
@@ -213,7 +216,7 @@ function noteRecord(facts: LogFacts, record: { type: string; position: Position 
 const MARK_TYPES: ReadonlySet<string> = new Set(['InstrumentListed', 'MarkPriceSet', 'TradeExecuted']);
 
 /** The fold's parts as one result; the violations in the order a one-thread fold finds them. */
-function assemble(facts: LogFacts, readModels: MemoryReadStore, models: Models, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): FoldResult {
+function assemble(facts: LogFacts, readModels: MemoryReadStore, hash: string, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): FoldResult {
   const violations: Violation[] = inEventOrder([audit.perEvent, ...ends.map((e) => e.perEvent)]);
   violations.push(...audit.logViolations);
   const { marks } = facts;
@@ -226,10 +229,15 @@ function assemble(facts: LogFacts, readModels: MemoryReadStore, models: Models, 
     for (const p of audit.pending) violations.push({ rule: 'NOT_QUIESCENT', eventIds: [p.eventId], detail: `${p.eventType} at ${p.position}: ${p.obligation} is missing` });
   }
   violations.push(...audit.checkAllViolations);
+  let models: FoldResult['models'] | undefined;
   return {
-    readModels, models, ledgerBalances: balances, positions, marks, position: facts.position,
+    readModels,
+    get models() {
+      return (models ??= exportModelsNow(readModels));
+    },
+    ledgerBalances: balances, positions, marks, position: facts.position,
     quiescentPosition: audit.quiescentPosition, quiescentAtEnd: audit.quiescent, requestedPosition: options.to ?? null, pending: audit.pending,
-    stateHash: stateHash(models), violations: dedupe(violations),
+    stateHash: hash, violations: dedupe(violations),
     counts: { events: facts.events, byType: facts.byType, streams: audit.streams, journalEntries: audit.journalEntries },
   };
 }

@@ -13,7 +13,9 @@ import { compactBatch } from '../../projections/store/compact.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
 import { MAX_OPS_PER_BATCH } from '../../projections/store/ops.js';
 import type { DumpValue, WriteOp } from '../../projections/store/port.js';
+import { compareCodePoints } from '../../projections/store/keys.js';
 import type { EventViolation } from './auditSide.js';
+import { StateHasher } from './hash.js';
 import type { PositionEntry } from './fold.js';
 
 const FLUSH_EVENTS = 2000;
@@ -126,10 +128,40 @@ export async function exportModels(readModels: MemoryReadStore, projections: rea
   return models;
 }
 
-/** every projection's model, in registry order, from models exported in parts */
-export function inRegistryOrder(...parts: Models[]): Models {
-  const all = Object.assign({}, ...parts) as Models;
-  return Object.fromEntries(allProjections.map((p) => [p.name, all[p.name]!]));
+/** exportModels, synchronously: what a fold's `models` holds once asked for */
+export function exportModelsNow(readModels: MemoryReadStore, projections: readonly Projection<any>[] = allProjections): Models {
+  const models: Models = {};
+  for (const p of projections) models[p.name] = readModels.exportVersionNow(p.name, p.version);
+  return models;
+}
+
+/**
+ * stateHash(exportModels(readModels, projections)), read from the store in place (no export is
+ * built), a model at a time in name order: `advance` hashes the next ones already complete, so
+ * a thread can hash its own models while another still folds the rest.
+ */
+export class ModelsHash {
+  private readonly hasher = new StateHasher();
+  private readonly order: Projection<any>[];
+  private next = 0;
+
+  constructor(private readonly readModels: MemoryReadStore, projections: readonly Projection<any>[] = allProjections) {
+    this.order = [...projections].sort((a, b) => compareCodePoints(a.name, b.name));
+  }
+
+  /** hashes the models next in name order while they are among `complete` */
+  advance(complete: readonly Projection<any>[]): void {
+    while (this.next < this.order.length && complete.includes(this.order[this.next]!)) {
+      const p = this.order[this.next++]!;
+      this.hasher.model(p.name, this.readModels.exportEntries(p.name, p.version));
+    }
+  }
+
+  /** every model is complete: the hash */
+  digest(): string {
+    this.advance(this.order);
+    return this.hasher.digest();
+  }
 }
 
 function positionEntries(state: PositionsState): PositionEntry[] {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { embeddedLogDir, openEmbeddedStore, type EmbeddedEventStore } from '../../eventstore/embedded/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { foldLog, type FoldOptions, type FoldResult } from '../../scripts/replay/fold.js';
+import { stateHash } from '../../scripts/replay/hash.js';
 import { startAuditWorker } from '../../scripts/replay/parallel.js';
 import { MemoryReadStore } from '../../projections/store/memory.js';
 import { LogBuilder, randomScenario } from '../support/logBuilder.js';
@@ -30,6 +31,9 @@ async function tempStore(t: ExecutionContext, segmentBytes?: number): Promise<Em
 function assertSame(t: ExecutionContext, parallel: FoldResult, single: FoldResult): void {
   t.is(parallel.stateHash, single.stateHash);
   t.deepEqual(parallel.models, single.models);
+  // the hash is read from the store in place: it must be the hash of the models as exported
+  t.is(single.stateHash, stateHash(single.models));
+  t.is(parallel.stateHash, stateHash(parallel.models));
   t.deepEqual(parallel.violations, single.violations);
   t.deepEqual(parallel.ledgerBalances.rows(), single.ledgerBalances.rows());
   t.deepEqual(parallel.ledgerBalances.assets(), single.ledgerBalances.assets());
