@@ -10,6 +10,8 @@ import { ASSET_SCALE } from '../../domain/instrument/validate.js';
 import { Decimal, ZERO, canonical, dec } from '../../domain/money/decimal.js';
 import { notional } from '../../domain/money/rules.js';
 import { INSURANCE_USER_ID } from '../../domain/position/types.js';
+import { allProjections } from '../../projections/index.js';
+import type { DumpValue } from '../../projections/store/port.js';
 import type { ReserveAsset } from '../../reserves/assets.js';
 import type { FoldResult } from '../replay/fold.js';
 
@@ -67,9 +69,19 @@ interface InstrumentInfo {
   quoteAsset: string;
 }
 
+/**
+ * One projection's model read from the fold's store in place: `fold.models` would export every
+ * model (journals included) to read these two small ones.
+ */
+function modelOf(fold: FoldResult, name: 'instruments' | 'users'): Record<string, DumpValue> {
+  const projection = allProjections.find((p) => p.name === name);
+  if (projection === undefined) throw new Error(`no ${name} projection is registered`);
+  return fold.readModels.exportVersionNow(projection.name, projection.version);
+}
+
 function instrumentsOf(fold: FoldResult): Map<string, InstrumentInfo> {
   const out = new Map<string, InstrumentInfo>();
-  for (const [key, value] of Object.entries(fold.models['instruments'] ?? {})) {
+  for (const [key, value] of Object.entries(modelOf(fold, 'instruments'))) {
     if (!key.startsWith('instrument:') || value.type !== 'hash') continue;
     const { symbol, contractSize, quoteAsset } = value.fields;
     if (symbol !== undefined && contractSize !== undefined && quoteAsset !== undefined) out.set(symbol, { contractSize, quoteAsset });
@@ -78,7 +90,7 @@ function instrumentsOf(fold: FoldResult): Map<string, InstrumentInfo> {
 }
 
 function registeredUsers(fold: FoldResult): string[] {
-  return Object.keys(fold.models['users'] ?? {})
+  return Object.keys(modelOf(fold, 'users'))
     .filter((key) => key.startsWith('user:'))
     .map((key) => key.slice('user:'.length));
 }

@@ -4,6 +4,13 @@ import type { JournalLine } from '../../domain/shared/events.js';
 import type { PositionState } from '../../domain/position/types.js';
 import type { FoldResult } from '../../scripts/replay/fold.js';
 import { computeEquities } from '../../scripts/por/equity.js';
+import { allProjections } from '../../projections/index.js';
+import { MemoryReadStore } from '../../projections/store/memory.js';
+import { write } from '../../projections/store/ops.js';
+
+function version(name: string): number {
+  return allProjections.find((p) => p.name === name)!.version;
+}
 
 function line(account: string, direction: 'DEBIT' | 'CREDIT', amount: string, book: 'USER' | 'PLATFORM' = 'USER'): JournalLine {
   return { book, account, asset: 'USDT', direction, amount } as JournalLine;
@@ -14,24 +21,24 @@ function position(side: 'LONG' | 'SHORT', qty: string, entryNotional: string, ma
 }
 
 /** only the parts of a fold the equity step reads */
-function fold(parts: { contractSize: string; mark: string | null; positions: FoldResult['positions'] }): FoldResult {
+async function fold(parts: { contractSize: string; mark: string | null; positions: FoldResult['positions'] }): Promise<FoldResult> {
+  const readModels = new MemoryReadStore();
+  await readModels.applyBatch('instruments', version('instruments'), [write.hset('instrument:X-PERP', { symbol: 'X-PERP', contractSize: parts.contractSize, quoteAsset: 'USDT' })], '1');
+  await readModels.applyBatch('users', version('users'), [write.hset('user:alice', { userId: 'alice' }), write.hset('user:zoe', { userId: 'zoe' })], '1');
   const ledgerBalances = new LedgerBalances();
   ledgerBalances.apply([line('wallet.available', 'DEBIT', '100'), line('equity.capital', 'CREDIT', '100')], 'alice');
   ledgerBalances.apply([line('margin.X-PERP', 'DEBIT', '10'), line('wallet.available', 'CREDIT', '10')], 'alice');
   ledgerBalances.apply([line('wallet.frozen', 'DEBIT', '5'), line('wallet.available', 'CREDIT', '5')], 'alice');
   return {
-    models: {
-      instruments: { 'instrument:X-PERP': { type: 'hash', fields: { symbol: 'X-PERP', contractSize: parts.contractSize, quoteAsset: 'USDT' } } },
-      users: { 'user:alice': { type: 'hash', fields: { userId: 'alice' } }, 'user:zoe': { type: 'hash', fields: { userId: 'zoe' } } },
-    },
+    readModels,
     ledgerBalances,
     positions: parts.positions,
     marks: { 'X-PERP': { price: parts.mark, quoteAsset: 'USDT' } },
   } as unknown as FoldResult;
 }
 
-test('equity = wallet (available + frozen) + margins + exact uPnL at the mark; every registered user has an entry', (t) => {
-  const result = computeEquities(fold({
+test('equity = wallet (available + frozen) + margins + exact uPnL at the mark; every registered user has an entry', async (t) => {
+  const result = computeEquities(await fold({
     contractSize: '0.001', mark: '50123.4',
     positions: [
       { userId: 'alice', symbol: 'X-PERP', state: position('SHORT', '3', '150.0003', '10') },
@@ -51,12 +58,12 @@ test('equity = wallet (available + frozen) + margins + exact uPnL at the mark; e
   t.is(result.exposures[0]!.unrealizedPnl.toFixed(), '0.5003');
 });
 
-test('a uPnL finer than the asset scale is refused, never rounded; an open position without a mark is reported', (t) => {
-  const fine = computeEquities(fold({ contractSize: '0.001', mark: '0.000001', positions: [{ userId: 'alice', symbol: 'X-PERP', state: position('LONG', '1', '1', '1') }] }));
+test('a uPnL finer than the asset scale is refused, never rounded; an open position without a mark is reported', async (t) => {
+  const fine = computeEquities(await fold({ contractSize: '0.001', mark: '0.000001', positions: [{ userId: 'alice', symbol: 'X-PERP', state: position('LONG', '1', '1', '1') }] }));
   t.deepEqual(fine.problems.map((p) => p.kind), ['UPNL_NOT_AT_SCALE']);
   t.deepEqual([...fine.equities.get('alice')!], [['USDT', '100']], 'the unvalued position adds nothing; the reconciliation fails on the problem');
-  const noMark = computeEquities(fold({ contractSize: '0.001', mark: null, positions: [{ userId: 'alice', symbol: 'X-PERP', state: position('LONG', '1', '1', '1') }] }));
+  const noMark = computeEquities(await fold({ contractSize: '0.001', mark: null, positions: [{ userId: 'alice', symbol: 'X-PERP', state: position('LONG', '1', '1', '1') }] }));
   t.deepEqual(noMark.problems.map((p) => p.kind), ['NO_MARK']);
-  const unlisted = computeEquities(fold({ contractSize: '0.001', mark: '1', positions: [{ userId: 'alice', symbol: 'Y-PERP', state: position('LONG', '1', '1', '1') }] }));
+  const unlisted = computeEquities(await fold({ contractSize: '0.001', mark: '1', positions: [{ userId: 'alice', symbol: 'Y-PERP', state: position('LONG', '1', '1', '1') }] }));
   t.deepEqual(unlisted.problems.map((p) => p.kind), ['UNKNOWN_INSTRUMENT']);
 });
