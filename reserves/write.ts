@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ReserveAudit } from './audit.js';
 import { writeFilesInThread } from './proofWriter.js';
+import { ProofRenderer } from './proofText.js';
 
 /**
  * The proof file of a user hash inside an audit directory. Proofs are spread over 256
@@ -78,5 +79,6 @@ export async function writeReserveAudit(dir: string, audit: ReserveAudit, extras
 
 /** rendered as the writer thread asks for them, so rendering overlaps with writing */
 function* proofTexts(audit: ReserveAudit, proofFiles: ReadonlyMap<string, string>): Generator<readonly [string, string]> {
-  for (const [userId, proof] of audit.proofs) yield [proofFiles.get(userId)!, `${JSON.stringify(proof)}\n`];
+  const renderer = new ProofRenderer();
+  for (const [userId, proof] of audit.proofs) yield [proofFiles.get(userId)!, `${renderer.render(proof)}\n`];
 }
