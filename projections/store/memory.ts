@@ -15,6 +15,9 @@ import { SortedSet } from './sortedSet.js';
 /** the type rule of every op, looked up once per op rather than built per call */
 const TYPE_RULES = Object.fromEntries((['set', 'hset', 'hdel', 'del', 'zadd', 'zrem', 'ztrim', 'sadd', 'srem'] as const).map((op) => [op, typeRule(op)])) as Record<WriteOp['op'], ReturnType<typeof typeRule>>;
 
+/** a stored value as a reader sees it in place (storedEntries): never to be changed */
+export type StoredValue = Readonly<Value>;
+
 type Value =
   | { type: 'string'; value: string }
   | { type: 'hash'; fields: Map<string, string> }
@@ -152,6 +155,20 @@ export class MemoryReadStore implements ReadStore {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /**
+   * exportEntries without the dumps: each key in code point order with its value as stored, for
+   * a reader that turns it into text at once (the replay's state hash) and never keeps or
+   * changes it. The version must not change while it is read.
+   */
+  *storedEntries(projection: string, version: number): Generator<[string, StoredValue]> {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    const keys = this.data.get(versionPrefix(projection, version))?.keys;
+    if (!keys) return;
+    for (const name of sortByCodePoints([...keys.keys()])) yield [name, keys.get(name)!];
   }
 
   /** @internal for MemoryView */

@@ -97,6 +97,11 @@ export class SortedSet {
     return out;
   }
 
+  /** the entries themselves, ascending, for a reader that only looks (the replay's state hash): never to be changed */
+  inOrder(): readonly Readonly<ZEntry>[] {
+    return this.entries;
+  }
+
   all(): ZEntry[] {
     const out: ZEntry[] = new Array(this.entries.length);
     for (let i = 0; i < out.length; i++) out[i] = copyOf(this.entries[i]!);

@@ -4,7 +4,8 @@
  * so identical logs give identical hashes, whatever order the fold built the maps in.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { compareCodePoints } from '../../projections/store/keys.js';
+import { compareCodePoints, sortByCodePoints } from '../../projections/store/keys.js';
+import type { StoredValue } from '../../projections/store/memory.js';
 
 /** text is handed to the hash in chunks of about this many characters, never as one giant string */
 const CHUNK_CHARS = 1 << 16;
@@ -82,10 +83,82 @@ class CanonicalWriter {
     }
   }
 
+  /**
+   * A value as the memory store holds it, written as the canonical JSON of its dump (what
+   * exportVersion gives for it) without making the dump: fields and members in code point
+   * order, entries in the set's order.
+   */
+  stored(value: StoredValue): void {
+    switch (value.type) {
+      case 'string':
+        this.text += `{"type":"string","value":${JSON.stringify(value.value)}}`;
+        return;
+      case 'hash': {
+        const names = sortedFieldNames(value.fields);
+        this.text += '{"fields":{';
+        for (let i = 0; i < names.length; i++) {
+          this.text += names.prefixes[i]!;
+          this.text += JSON.stringify(value.fields.get(names.sorted[i]!)!);
+        }
+        this.text += '},"type":"hash"}';
+        return;
+      }
+      case 'zset': {
+        const entries = value.set.inOrder();
+        this.text += '{"entries":[';
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i]!;
+          this.text += i === 0 ? '{"member":' : ',{"member":';
+          this.text += JSON.stringify(entry.member);
+          this.text += ',"score":';
+          this.text += JSON.stringify(entry.score);
+          this.text += '}';
+          if (this.sink !== null && this.text.length >= CHUNK_CHARS) this.drain();
+        }
+        this.text += '],"type":"zset"}';
+        return;
+      }
+      case 'set': {
+        const members = sortByCodePoints([...value.members]);
+        this.text += '{"members":[';
+        for (let i = 0; i < members.length; i++) {
+          if (i > 0) this.text += ',';
+          this.text += JSON.stringify(members[i]!);
+        }
+        this.text += '],"type":"set"}';
+        return;
+      }
+    }
+  }
+
   drain(): void {
     if (this.text.length > 0) this.sink?.(this.text);
     this.text = '';
   }
+}
+
+interface FieldNames {
+  length: number;
+  sorted: string[];
+  /** per sorted field: its JSON and a colon, after a comma but the first */
+  prefixes: string[];
+}
+
+let lastFieldNames: { given: string[]; names: FieldNames } = { given: [], names: { length: 0, sorted: [], prefixes: [] } };
+
+/** A hash's field names in code point order; hashes of one model mostly share one field list, which is sorted once. */
+function sortedFieldNames(fields: ReadonlyMap<string, string>): FieldNames {
+  const given = [...fields.keys()];
+  const last = lastFieldNames;
+  if (given.length === last.given.length) {
+    let same = true;
+    for (let i = 0; i < given.length && same; i++) same = given[i] === last.given[i];
+    if (same) return last.names;
+  }
+  const sorted = sortByCodePoints([...given]);
+  const names = { length: sorted.length, sorted, prefixes: sorted.map((f, i) => `${i > 0 ? ',' : ''}${JSON.stringify(f)}:`) };
+  lastFieldNames = { given, names };
+  return names;
 }
 
 /** own `type` and `key`, and no other enumerable own key */
@@ -143,8 +216,13 @@ export class StateHasher {
   private readonly writer = new CanonicalWriter((chunk) => this.hash.update(chunk));
   private last: string | null = null;
 
+  /** the next model as the memory store holds it (storedEntries): the same bytes as model() over its export */
+  storedModel(name: string, entries: Iterable<[string, StoredValue]>): void {
+    this.model(name, entries, true);
+  }
+
   /** the next model: names come in code point order, a model's keys too */
-  model(name: string, entries: Iterable<[string, unknown]>): void {
+  model(name: string, entries: Iterable<[string, unknown]>, stored = false): void {
     if (this.last !== null && compareCodePoints(this.last, name) >= 0) throw new RangeError(`model ${JSON.stringify(name)} after ${JSON.stringify(this.last)}: names must come in code point order`);
     this.last = name;
     const writer = this.writer;
@@ -158,7 +236,8 @@ export class StateHasher {
       previous = key;
       writer.text += JSON.stringify(key);
       writer.text += ':';
-      writer.value(value);
+      if (stored) writer.stored(value as StoredValue);
+      else writer.value(value);
     }
     writer.text += '}';
     writer.drain();

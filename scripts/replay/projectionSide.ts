@@ -153,7 +153,7 @@ export class ModelsHash {
   advance(complete: readonly Projection<any>[]): void {
     while (this.next < this.order.length && complete.includes(this.order[this.next]!)) {
       const p = this.order[this.next++]!;
-      this.hasher.model(p.name, this.readModels.exportEntries(p.name, p.version));
+      this.hasher.storedModel(p.name, this.readModels.storedEntries(p.name, p.version));
     }
   }
 
