@@ -1,7 +1,8 @@
 /**
  * End-to-end benchmark (npm run bench:e2e): N users place random crossing limit orders through
  * the command API (no HTTP) until everything is matched, settled, journaled and the system is
- * idle. Prints one JSON line per case: orders/s, CPU ms per order, trades/s, events/s, and p50/p99 from placement
+ * idle. Prints one JSON line per case: orders/s, CPU ms per order (whole process, and per thread:
+ * the busiest thread bounds the throughput), trades/s, events/s, and p50/p99 from placement
  * to NEW (OrderAccepted) and from placement to settled (the order's OrderFilled, which is written
  * after both the position's and the account's leg appends).
  *
@@ -10,6 +11,7 @@
  * (embedded | emulator), BENCH_THREAD=1 (workflows in a worker thread), BENCH_PROFILE=1 (runner counters).
  */
 import { performance } from 'node:perf_hooks';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mulberry32 as prng } from '../matching/workload/prng.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     const eventsBefore = await countEvents(opened.store);
     const start = performance.now();
     const cpuStart = process.cpuUsage();
+    const threadsStart = threadCpuMs();
     let next = 0;
     const placeOne = async (i: number) => {
       const user = users[Math.floor(random() * users.length)]!;
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     // CPU of the whole process (all threads) per order: robust to a machine shared with other work
     const cpu = process.cpuUsage(cpuStart);
+    const threadsMsPerOrder = perOrder(threadsStart, threadCpuMs());
     await watch.close();
     await watching;
     const events = (await countEvents(opened.store)) - eventsBefore;
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
     const line = {
       bench: 'e2e', store: STORE, workflows: THREAD ? 'thread' : 'in-process', mode: RATE > 0 ? `open-loop ${RATE}/s` : `closed-loop ${CONCURRENCY}`, orders: ORDERS, users: USERS,
       seconds: Number(seconds.toFixed(2)), placementSeconds: Number((placedMs / 1000).toFixed(2)),
-      ordersPerSec: Math.round(ORDERS / seconds), cpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(3)), tradesPerSec: Math.round(trades / seconds), eventsPerSec: Math.round(events / seconds), trades, events,
+      ordersPerSec: Math.round(ORDERS / seconds), cpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(3)), threadsMsPerOrder, tradesPerSec: Math.round(trades / seconds), eventsPerSec: Math.round(events / seconds), trades, events,
       newP50Ms: Number(percentile(toNew, 50).toFixed(2)), newP99Ms: Number(percentile(toNew, 99).toFixed(2)),
       settledP50Ms: Number(percentile(toSettled, 50).toFixed(2)), settledP99Ms: Number(percentile(toSettled, 99).toFixed(2)), settledOrders: toSettled.length,
       headGrowth: String(BigInt(await opened.store.headPosition()) - headBefore),
@@ -136,6 +140,44 @@ async function main(): Promise<void> {
     await opened.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU milliseconds of each thread of this process (Linux /proc; empty elsewhere):
+ * the thread that is busiest per order bounds the throughput. Wall-clock busy time would not
+ * do on a shared machine, where a thread waiting for a core still looks busy.
+ */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = tid === String(process.pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, close)}:${tid}`;
+      const fields = stat.slice(close + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+      byName.set(name, ms);
+    }
+  } catch {
+    // no /proc: the per-thread split is left out
+  }
+  return byName;
+}
+
+/**
+ * Per order: the main thread, the busiest other thread (the workflows thread when BENCH_THREAD=1;
+ * otherwise one of V8's helpers) and all other threads together (V8's compiler and GC helpers,
+ * libuv's pool doing writes and fsyncs).
+ */
+function perOrder(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const used = [...after].map(([name, ms]) => ({ name, ms: ms - (before.get(name) ?? 0) }));
+  const main = used.find((u) => u.name === 'main')?.ms ?? 0;
+  const others = used.filter((u) => u.name !== 'main').sort((a, b) => b.ms - a.ms);
+  const busiest = others[0]?.ms ?? 0;
+  const rest = others.slice(1).reduce((sum, u) => sum + u.ms, 0);
+  const ms = (value: number) => Number((value / ORDERS).toFixed(3));
+  return { main: ms(main), busiestOtherThread: ms(busiest), otherThreads: ms(rest) };
 }
 
 async function countEvents(store: EventStore): Promise<number> {
