@@ -59,8 +59,8 @@ export class MemoryReadStore implements ReadStore {
     const keys = existing?.keys ?? new Map<string, Value>();
     const live: RenderedOp[] = [];
     for (const op of ops) if (!isEmptyOp(op)) live.push(op);
-    checkTypes(keys, live);
-    for (let i = 0; i < live.length; i++) applyOp(keys, live[i]!);
+    const found = checkTypes(keys, live);
+    for (let i = 0; i < live.length; i++) applyOp(keys, live[i]!, found[i]);
     if (existing) existing.checkpoint = position;
     else this.data.set(prefix, { checkpoint: position, keys });
     return { applied: true, checkpoint: position };
@@ -183,30 +183,46 @@ export class MemoryReadStore implements ReadStore {
 
 }
 
-/** the same pass as the Lua script: every op's type need against the tracked type */
-function checkTypes(keys: Map<string, Value>, ops: readonly WriteOp[]): void {
-  // only keys whose type an earlier op of the batch changed need tracking; the rest hold what the store holds
+/** a key an earlier op of the batch wrote: its value is looked up when the op is applied */
+const AGAIN = Symbol('again');
+type Found = Value | undefined | typeof AGAIN;
+
+/**
+ * The same pass as the Lua script: every op's type need against the tracked type. Returns what
+ * the store held for each op's key when it is the key's first op in the batch (AGAIN otherwise),
+ * so applying the batch looks each key of the store up once: the models' maps are large and a
+ * lookup there costs far more than in this batch's own.
+ */
+function checkTypes(keys: Map<string, Value>, ops: readonly WriteOp[]): Found[] {
+  /** the type each key of the batch holds after its ops so far */
   const tracked = new Map<string, KeyType>();
+  const found: Found[] = new Array(ops.length);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    const holds = tracked.get(op.key) ?? keys.get(op.key)?.type ?? 'none';
+    let holds = tracked.get(op.key);
+    if (holds === undefined) {
+      const value = keys.get(op.key);
+      found[i] = value;
+      holds = value === undefined ? 'none' : value.type;
+    } else found[i] = AGAIN;
     const rule = TYPE_RULES[op.op];
     if (rule.needs !== null && holds !== 'none' && holds !== rule.needs) throw new ReadStoreWrongType(op.key, holds, op.op);
-    const leaves = rule.leaves === 'same' ? holds : rule.leaves;
-    if (leaves !== holds) tracked.set(op.key, leaves);
+    tracked.set(op.key, rule.leaves === 'same' ? holds : rule.leaves);
   }
+  return found;
 }
 
-function applyOp(keys: Map<string, Value>, op: RenderedOp): void {
+/** applies `op`; `found` is what the store holds at its key (AGAIN: look it up) */
+function applyOp(keys: Map<string, Value>, op: RenderedOp, found: Found): void {
   switch (op.op) {
     case 'set':
       keys.set(op.key, { type: 'string', value: op.value });
       return;
     case 'del':
-      keys.delete(op.key);
+      if (found !== undefined) keys.delete(op.key);
       return;
     case 'hset': {
-      let value = keys.get(op.key);
+      let value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'hash') keys.set(op.key, (value = { type: 'hash', fields: new Map() }));
       const fields = value.fields;
       const given = op.fields;
@@ -216,21 +232,21 @@ function applyOp(keys: Map<string, Value>, op: RenderedOp): void {
       return;
     }
     case 'hdel': {
-      const value = keys.get(op.key);
+      const value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'hash') return;
       for (const field of op.fields) value.fields.delete(field);
       if (value.fields.size === 0) keys.delete(op.key);
       return;
     }
     case 'zadd': {
-      let value = keys.get(op.key);
+      let value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'zset') keys.set(op.key, (value = { type: 'zset', set: new SortedSet() }));
       for (const entry of op.entries) value.set.add(entry.score, entry.member);
       return;
     }
     case 'zrem':
     case 'ztrim': {
-      const value = keys.get(op.key);
+      const value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'zset') return;
       if (op.op === 'zrem') for (const member of op.members) value.set.remove(member);
       else value.set.keepNewest(op.keepNewest);
@@ -238,13 +254,13 @@ function applyOp(keys: Map<string, Value>, op: RenderedOp): void {
       return;
     }
     case 'sadd': {
-      let value = keys.get(op.key);
+      let value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'set') keys.set(op.key, (value = { type: 'set', members: new Set() }));
       for (const member of op.members) value.members.add(member);
       return;
     }
     case 'srem': {
-      const value = keys.get(op.key);
+      const value = found === AGAIN ? keys.get(op.key) : found;
       if (value?.type !== 'set') return;
       for (const member of op.members) value.members.delete(member);
       if (value.members.size === 0) keys.delete(op.key);
