@@ -223,29 +223,58 @@ export class StateHasher {
 
   /** the next model: names come in code point order, a model's keys too */
   model(name: string, entries: Iterable<[string, unknown]>, stored = false): void {
-    if (this.last !== null && compareCodePoints(this.last, name) >= 0) throw new RangeError(`model ${JSON.stringify(name)} after ${JSON.stringify(this.last)}: names must come in code point order`);
-    this.last = name;
-    const writer = this.writer;
-    writer.text += JSON.stringify(name);
-    writer.text += '{';
-    let previous: string | null = null;
-    for (const [key, value] of entries) {
-      // an order the canonical form does not have would give another hash, silently
-      if (previous !== null && compareCodePoints(previous, key) >= 0) throw new RangeError(`key ${JSON.stringify(key)} of model ${name} after ${JSON.stringify(previous)}: keys must come in code point order`);
-      if (previous !== null) writer.text += ',';
-      previous = key;
-      writer.text += JSON.stringify(key);
-      writer.text += ':';
-      if (stored) writer.stored(value as StoredValue);
-      else writer.value(value);
-    }
-    writer.text += '}';
-    writer.drain();
+    this.nextName(name);
+    writeModel(this.writer, name, entries, stored);
+    this.writer.drain();
+  }
+
+  /** the next model, as renderStoredModel wrote it ahead of its turn */
+  renderedModel(name: string, text: RenderedModel): void {
+    if (text.name !== name) throw new RangeError(`the text of model ${JSON.stringify(text.name)} given as ${JSON.stringify(name)}`);
+    this.nextName(name);
+    for (const chunk of text.chunks) this.hash.update(chunk);
   }
 
   digest(): string {
     return this.hash.digest('hex');
   }
+
+  private nextName(name: string): void {
+    if (this.last !== null && compareCodePoints(this.last, name) >= 0) throw new RangeError(`model ${JSON.stringify(name)} after ${JSON.stringify(this.last)}: names must come in code point order`);
+    this.last = name;
+  }
+}
+
+/** a model's part of the hashed text, written before its turn (a thread hashes what it has while another still folds) */
+export interface RenderedModel {
+  name: string;
+  chunks: string[];
+}
+
+/** the text StateHasher.storedModel hashes for this model */
+export function renderStoredModel(name: string, entries: Iterable<[string, StoredValue]>): RenderedModel {
+  const chunks: string[] = [];
+  const writer = new CanonicalWriter((chunk) => chunks.push(chunk));
+  writeModel(writer, name, entries, true);
+  writer.drain();
+  return { name, chunks };
+}
+
+function writeModel(writer: CanonicalWriter, name: string, entries: Iterable<[string, unknown]>, stored: boolean): void {
+  writer.text += JSON.stringify(name);
+  writer.text += '{';
+  let previous: string | null = null;
+  for (const [key, value] of entries) {
+    // an order the canonical form does not have would give another hash, silently
+    if (previous !== null && compareCodePoints(previous, key) >= 0) throw new RangeError(`key ${JSON.stringify(key)} of model ${name} after ${JSON.stringify(previous)}: keys must come in code point order`);
+    if (previous !== null) writer.text += ',';
+    previous = key;
+    writer.text += JSON.stringify(key);
+    writer.text += ':';
+    if (stored) writer.stored(value as StoredValue);
+    else writer.value(value);
+  }
+  writer.text += '}';
 }
 
 export function stateHash(models: Record<string, unknown>): string {

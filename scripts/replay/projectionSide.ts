@@ -15,7 +15,7 @@ import { MAX_OPS_PER_BATCH } from '../../projections/store/ops.js';
 import type { DumpValue, WriteOp } from '../../projections/store/port.js';
 import { compareCodePoints } from '../../projections/store/keys.js';
 import type { EventViolation } from './auditSide.js';
-import { StateHasher } from './hash.js';
+import { StateHasher, renderStoredModel, type RenderedModel } from './hash.js';
 import type { PositionEntry } from './fold.js';
 
 const FLUSH_EVENTS = 2000;
@@ -137,23 +137,37 @@ export function exportModelsNow(readModels: MemoryReadStore, projections: readon
 
 /**
  * stateHash(exportModels(readModels, projections)), read from the store in place (no export is
- * built), a model at a time in name order: `advance` hashes the next ones already complete, so
- * a thread can hash its own models while another still folds the rest.
+ * built), a model at a time in name order. `advance` takes the models already complete: those
+ * next in name order go straight into the hash, the others are written as text ahead of their
+ * turn — so a thread does almost all of the hashing of its own models while another thread still
+ * folds the rest, whichever they are.
  */
 export class ModelsHash {
   private readonly hasher = new StateHasher();
   private readonly order: Projection<any>[];
   private next = 0;
+  private readonly ahead = new Map<Projection<any>, RenderedModel>();
 
   constructor(private readonly readModels: MemoryReadStore, projections: readonly Projection<any>[] = allProjections) {
     this.order = [...projections].sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
-  /** hashes the models next in name order while they are among `complete` */
+  /** hashes (or writes ahead) every model among `complete` not done yet */
   advance(complete: readonly Projection<any>[]): void {
-    while (this.next < this.order.length && complete.includes(this.order[this.next]!)) {
-      const p = this.order[this.next++]!;
-      this.hasher.storedModel(p.name, this.readModels.storedEntries(p.name, p.version));
+    for (;;) {
+      const p = this.order[this.next];
+      if (p === undefined) break;
+      const text = this.ahead.get(p);
+      if (text !== undefined) {
+        this.hasher.renderedModel(p.name, text);
+        this.ahead.delete(p);
+      } else if (complete.includes(p)) this.hasher.storedModel(p.name, this.readModels.storedEntries(p.name, p.version));
+      else break;
+      this.next += 1;
+    }
+    for (let i = this.next; i < this.order.length; i++) {
+      const p = this.order[i]!;
+      if (complete.includes(p) && !this.ahead.has(p)) this.ahead.set(p, renderStoredModel(p.name, this.readModels.storedEntries(p.name, p.version)));
     }
   }
 
