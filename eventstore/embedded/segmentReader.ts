@@ -45,6 +45,12 @@ export interface ReadLogOptions {
    * fails that reader, or this one's JSON.
    */
   checkBodies?: boolean;
+  /**
+   * false (with checkBodies false): not even the headers' checksums, only that a frame's length
+   * is sane and within the chunk — for the same kind of reader, whose every record another
+   * reader checks in full (a damaged log fails that reader; this one may read garbage first).
+   */
+  checkHeaders?: boolean;
 }
 
 /**
@@ -52,7 +58,10 @@ export interface ReadLogOptions {
  * SkippedRecords, in their place (a reader that needs a few streams skips most of the JSON).
  */
 export function readLogRecords(dir: string, through: Position, wanted: RecordWanted, options: ReadLogOptions = {}): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
-  return readLog(dir, through, wanted, options.checkBodies ?? true);
+  const checkBodies = options.checkBodies ?? true;
+  const checkHeaders = options.checkHeaders ?? true;
+  if (checkBodies && !checkHeaders) throw new TypeError('a reader that checks bodies checks their headers too');
+  return readLog(dir, through, wanted, checkBodies ? checkFrame : checkHeaders ? checkHeader : checkLength);
 }
 
 /** checkFrame without the body's checksum */
@@ -64,8 +73,16 @@ function checkHeader(buffer: Buffer, offset: number): FrameCheck {
   return { ok: true, bodyLength };
 }
 
-async function* readLog(dir: string, through: Position, wanted: RecordWanted | null, checkBodies = true): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
-  const check = checkBodies ? checkFrame : checkHeader;
+/** checkHeader without the header's checksum: the length must be sane, the frame within the chunk */
+function checkLength(buffer: Buffer, offset: number): FrameCheck {
+  if (buffer.length - offset < FRAME_HEADER_BYTES) return { ok: false, reason: 'truncated-header' };
+  const bodyLength = buffer.readUInt32LE(offset);
+  if (bodyLength < BODY_FIXED_BYTES || bodyLength > MAX_BODY_BYTES) return { ok: false, reason: 'bad-header' };
+  if (offset + FRAME_HEADER_BYTES + bodyLength > buffer.length) return { ok: false, reason: 'truncated-body' };
+  return { ok: true, bodyLength };
+}
+
+async function* readLog(dir: string, through: Position, wanted: RecordWanted | null, check: (buffer: Buffer, offset: number) => FrameCheck = checkFrame): AsyncGenerator<Array<RecordedEvent | SkippedRecord>> {
   const last = Number(through);
   if (!Number.isSafeInteger(last) || last < 0) throw new RangeError(`invalid position ${JSON.stringify(through)}`);
   if (last === 0) return;

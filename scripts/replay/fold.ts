@@ -177,7 +177,7 @@ async function foldMine(dir: string, through: Position, projections: ProjectionF
   const progressEvery = options.progressEvery ?? 50_000;
   // the records none of these projections (nor the marks) take are counted, never parsed
   const wanted = (stream: string, type: string): boolean => MARK_TYPES.has(type) || projections.wants(stream, type);
-  for await (const batch of readLogRecords(dir, through, wanted, { checkBodies: false })) {
+  for await (const batch of readLogRecords(dir, through, wanted, { checkBodies: false, checkHeaders: false })) {
     checkWorker();
     for (const record of batch) {
       let seq: number;
