@@ -42,6 +42,12 @@ export interface FoldOptions {
    * thread only. Both give the same result; other stores always fold here.
    */
   parallel?: boolean;
+  /**
+   * The state hash is computed when `stateHash` is first read instead of at the end of the fold
+   * (the models must not change before): the proof of reserves reads it while its proof files
+   * are being written by another thread.
+   */
+  deferStateHash?: boolean;
 }
 
 export interface PositionEntry {
@@ -130,7 +136,7 @@ async function foldHere(store: EventStore, stopAt: Position | null, options: Fol
   }
   await projections.flush(facts.position);
   const ended = projections.end();
-  const hash = new ModelsHash(readModels).digest();
+  const hash = new ModelsHash(readModels);
   return assemble(facts, readModels, hash, [ended], ended.positions!, new Set(ended.openOrders), audit.outcome(), audit.balances, options);
 }
 
@@ -166,7 +172,7 @@ async function foldInParallel(dir: string, through: Position, options: FoldOptio
     }
     const positions = here.positions ?? there.positions!;
     const open = new Set(here.openOrders ?? there.openOrders!);
-    return assemble(facts, readModels, hash.digest(), [here, there], positions, open, outcome, balancesFromWire(balances), options);
+    return assemble(facts, readModels, hash, [here, there], positions, open, outcome, balancesFromWire(balances), options);
   } finally {
     await worker.stop();
   }
@@ -216,7 +222,7 @@ function noteRecord(facts: LogFacts, record: { type: string; position: Position 
 const MARK_TYPES: ReadonlySet<string> = new Set(['InstrumentListed', 'MarkPriceSet', 'TradeExecuted']);
 
 /** The fold's parts as one result; the violations in the order a one-thread fold finds them. */
-function assemble(facts: LogFacts, readModels: MemoryReadStore, hash: string, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): FoldResult {
+function assemble(facts: LogFacts, readModels: MemoryReadStore, hash: ModelsHash, ends: ProjectionsEnd[], positions: PositionEntry[], open: ReadonlySet<string>, audit: AuditOutcome, balances: LedgerBalances, options: FoldOptions): FoldResult {
   const violations: Violation[] = inEventOrder([audit.perEvent, ...ends.map((e) => e.perEvent)]);
   violations.push(...audit.logViolations);
   const { marks } = facts;
@@ -230,16 +236,26 @@ function assemble(facts: LogFacts, readModels: MemoryReadStore, hash: string, en
   }
   violations.push(...audit.checkAllViolations);
   let models: FoldResult['models'] | undefined;
-  return {
+  return withStateHash({
     readModels,
     get models() {
       return (models ??= exportModelsNow(readModels));
     },
     ledgerBalances: balances, positions, marks, position: facts.position,
     quiescentPosition: audit.quiescentPosition, quiescentAtEnd: audit.quiescent, requestedPosition: options.to ?? null, pending: audit.pending,
-    stateHash: hash, violations: dedupe(violations),
+    stateHash: '', violations: dedupe(violations),
     counts: { events: facts.events, byType: facts.byType, streams: audit.streams, journalEntries: audit.journalEntries },
-  };
+  }, hash, options);
+}
+
+/** the hash now, or (deferStateHash) when first read */
+function withStateHash(result: FoldResult, hash: ModelsHash, options: FoldOptions): FoldResult {
+  if (!options.deferStateHash) {
+    result.stateHash = hash.digest();
+    return result;
+  }
+  let digest: string | undefined;
+  return Object.defineProperty(result, 'stateHash', { get: () => (digest ??= hash.digest()), enumerable: true });
 }
 
 /** per-event violations of every part by event, and of one event by their finder's rank */
