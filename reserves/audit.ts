@@ -50,7 +50,24 @@ interface IncludedUser {
   readonly balances: bigint[];
 }
 
-function checkHeader(input: ReserveAuditInput): ReserveAsset[] {
+/** the tree's input: everything but the state hash, which only the root carries */
+export type ReserveTreeInput = Omit<ReserveAuditInput, 'stateHash'>;
+
+/**
+ * An audit before its root carries the fold's state hash: the proofs, which do not depend on it,
+ * can be published while the hash is still being computed (stampStateHash completes it).
+ */
+export interface ReserveTree extends Omit<ReserveAudit, 'root'> {
+  readonly unstampedRoot: Omit<RootDoc, 'stateHash'>;
+}
+
+function checkStateHash(stateHash: unknown): asserts stateHash is string {
+  if (typeof stateHash !== 'string' || !HEX_HASH_PATTERN.test(stateHash)) {
+    throw new ReserveInputError('BAD_STATE_HASH', 'stateHash must be 64 lowercase hex digits');
+  }
+}
+
+function checkHeader(input: ReserveTreeInput & { stateHash?: unknown }, withStateHash: boolean): ReserveAsset[] {
   if (typeof input.auditId !== 'string' || !AUDIT_ID_PATTERN.test(input.auditId)) {
     throw new ReserveInputError('BAD_AUDIT_ID', `auditId must match ${AUDIT_ID_PATTERN}`);
   }
@@ -60,9 +77,7 @@ function checkHeader(input: ReserveAuditInput): ReserveAsset[] {
   if (typeof input.logPosition !== 'string' || !LOG_POSITION_PATTERN.test(input.logPosition)) {
     throw new ReserveInputError('BAD_LOG_POSITION', 'logPosition must be a decimal integer string');
   }
-  if (typeof input.stateHash !== 'string' || !HEX_HASH_PATTERN.test(input.stateHash)) {
-    throw new ReserveInputError('BAD_STATE_HASH', 'stateHash must be 64 lowercase hex digits');
-  }
+  if (withStateHash) checkStateHash(input.stateHash);
   const assets = normaliseAssets(input.assets);
   if (!assets.ok) throw new ReserveInputError('BAD_ASSETS', assets.message);
   // Shared by the root and every proof, so it must not be mutable through any one of them.
@@ -102,7 +117,34 @@ function amountsOf(sums: readonly bigint[], assets: readonly ReserveAsset[]): As
 }
 
 export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
-  const assets = checkHeader(input);
+  // every check in the documented order (the state hash before the assets), then the tree
+  checkHeader(input, true);
+  return stampStateHash(buildReserveTree(input), input.stateHash);
+}
+
+/** The root completed with the fold's state hash: the audit as buildReserveAudit gives it. */
+export function stampStateHash(tree: ReserveTree, stateHash: string): ReserveAudit {
+  checkStateHash(stateHash);
+  const r = tree.unstampedRoot;
+  const root: RootDoc = {
+    method: r.method,
+    auditId: r.auditId,
+    logPosition: r.logPosition,
+    stateHash,
+    assets: r.assets,
+    rootHash: r.rootHash,
+    totals: r.totals,
+    userCount: r.userCount,
+    leafCount: r.leafCount,
+    treeDepth: r.treeDepth,
+    excludedUserCount: r.excludedUserCount,
+    excludedNegative: r.excludedNegative,
+  };
+  return { root, proofs: tree.proofs, excluded: tree.excluded, excludedTotals: tree.excludedTotals };
+}
+
+export function buildReserveTree(input: ReserveTreeInput): ReserveTree {
+  const assets = checkHeader(input, false);
   const assetIndex = new Map(assets.map((asset, i) => [asset.code, i] as const));
 
   const included: IncludedUser[] = [];
@@ -155,11 +197,10 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
   const top = tree.levels[tree.depth]!;
   const rootHash = top.hashes[0]!.toString('hex');
 
-  const root: RootDoc = {
+  const unstampedRoot: Omit<RootDoc, 'stateHash'> = {
     method: METHOD_VERSION,
     auditId: input.auditId,
     logPosition: input.logPosition,
-    stateHash: input.stateHash,
     assets,
     rootHash,
     totals: amountsOf(top.sums[0]!, assets),
@@ -194,7 +235,7 @@ export function buildReserveAudit(input: ReserveAuditInput): ReserveAudit {
     });
   });
 
-  return { root, proofs, excluded, excludedTotals: amountsOf(deficitTotals, assets) };
+  return { unstampedRoot, proofs, excluded, excludedTotals: amountsOf(deficitTotals, assets) };
 }
 
 /**

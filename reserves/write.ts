@@ -10,7 +10,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ReserveAudit } from './audit.js';
+import type { ReserveAudit, ReserveTree } from './audit.js';
+import type { RootDoc } from './documents.js';
 import { writeFilesInThread } from './proofWriter.js';
 import { ProofRenderer } from './proofText.js';
 
@@ -41,6 +42,21 @@ function pretty(value: unknown): string {
  * root.json holds a complete audit.
  */
 export async function writeReserveAudit(dir: string, audit: ReserveAudit, extras: { reconciliation?: unknown } = {}): Promise<WrittenAudit> {
+  return writeReserveTree(dir, { ...audit, unstampedRoot: audit.root }, () => ({ root: audit.root, ...extras }));
+}
+
+/** What completes an audit whose proofs are being written: its root, and the caller's report. */
+export interface AuditEnd {
+  readonly root: RootDoc;
+  readonly reconciliation?: unknown;
+}
+
+/**
+ * writeReserveAudit for a tree whose root is not known yet: `finish` is called (once, in this
+ * thread) while the writer thread has proofs queued, so what it computes — the fold's state hash
+ * — overlaps with writing them. Its root must be the tree's (same audit and root hash).
+ */
+export async function writeReserveTree(dir: string, tree: ReserveTree, finish: () => AuditEnd): Promise<WrittenAudit> {
   const proofsDir = join(dir, 'proofs');
   await mkdir(dir, { recursive: true });
   // the claim on the directory: EEXIST when another audit is (being) written there
@@ -48,37 +64,44 @@ export async function writeReserveAudit(dir: string, audit: ReserveAudit, extras
 
   const proofFiles = new Map<string, string>();
   const shards = new Set<string>();
-  for (const [userId, proof] of audit.proofs) {
+  for (const [userId, proof] of tree.proofs) {
     const file = proofFile(dir, proof.userHash);
     proofFiles.set(userId, file);
     shards.add(dirname(file));
   }
   for (const shard of shards) await mkdir(shard);
-  await writeFilesInThread(proofTexts(audit, proofFiles));
+  let end: AuditEnd | undefined;
+  await writeFilesInThread(proofTexts(tree, proofFiles), () => {
+    end = finish();
+  });
+  const { root, reconciliation } = end!;
+  if (root.auditId !== tree.unstampedRoot.auditId || root.rootHash !== tree.unstampedRoot.rootHash) {
+    throw new Error(`the root to publish (${root.auditId}, ${root.rootHash}) is not the root of the proofs written (${tree.unstampedRoot.auditId}, ${tree.unstampedRoot.rootHash})`);
+  }
 
   const excludedFile = join(dir, 'excluded.json');
   await writeFile(
     excludedFile,
     pretty({
-      auditId: audit.root.auditId,
-      excludedUserCount: audit.root.excludedUserCount,
-      totals: audit.excludedTotals,
-      deficits: audit.excluded,
+      auditId: root.auditId,
+      excludedUserCount: root.excludedUserCount,
+      totals: tree.excludedTotals,
+      deficits: tree.excluded,
     }),
     { flag: 'wx' },
   );
   let reconciliationFile: string | undefined;
-  if (extras.reconciliation !== undefined) {
+  if (reconciliation !== undefined) {
     reconciliationFile = join(dir, 'reconciliation.json');
-    await writeFile(reconciliationFile, pretty(extras.reconciliation), { flag: 'wx' });
+    await writeFile(reconciliationFile, pretty(reconciliation), { flag: 'wx' });
   }
   const rootFile = join(dir, 'root.json');
-  await writeFile(rootFile, pretty(audit.root), { flag: 'wx' });
+  await writeFile(rootFile, pretty(root), { flag: 'wx' });
   return reconciliationFile === undefined ? { rootFile, proofFiles, excludedFile } : { rootFile, proofFiles, excludedFile, reconciliationFile };
 }
 
 /** rendered as the writer thread asks for them, so rendering overlaps with writing */
-function* proofTexts(audit: ReserveAudit, proofFiles: ReadonlyMap<string, string>): Generator<readonly [string, string]> {
+function* proofTexts(audit: ReserveTree, proofFiles: ReadonlyMap<string, string>): Generator<readonly [string, string]> {
   const renderer = new ProofRenderer();
   for (const [userId, proof] of audit.proofs) yield [proofFiles.get(userId)!, `${renderer.render(proof)}\n`];
 }

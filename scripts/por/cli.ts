@@ -16,7 +16,7 @@ import { ReserveInputError } from '../../reserves/errors.js';
 import { BadReplayArgument, resolveTarget } from '../replay/target.js';
 import { AttestationError, readAttestation } from './attested.js';
 import type { ReconciliationReport } from './reconcile.js';
-import { runProofOfReserves, writeProofOfReserves } from './run.js';
+import { runAndWriteProofOfReserves } from './run.js';
 
 export interface PorIo {
   env: NodeJS.ProcessEnv;
@@ -77,15 +77,14 @@ export async function runPorCli(argv: readonly string[], io: PorIo): Promise<num
     const atText = values.at ?? 'latest';
     const at = atText === 'latest' ? 'latest' : await resolveTarget(store, atText);
     const started = performance.now();
-    const result = await runProofOfReserves(store, {
+    const outDir = path.resolve(values.out);
+    const secretDir = path.resolve(values['secret-dir'] ?? path.join(io.env.DATA_DIR || './data', 'reserves', 'secrets'));
+    const { result, written } = await runAndWriteProofOfReserves(store, {
       at,
       ...(values['audit-id'] !== undefined ? { auditId: values['audit-id'] } : {}),
       ...(io.auditSecret ? { auditSecret: io.auditSecret } : {}),
       ...(attestation ? { attestation } : {}),
-    });
-    const outDir = path.resolve(values.out);
-    const secretDir = path.resolve(values['secret-dir'] ?? path.join(io.env.DATA_DIR || './data', 'reserves', 'secrets'));
-    const written = await writeProofOfReserves(result, outDir, secretDir);
+    }, outDir, secretDir);
     const ms = Math.round(performance.now() - started);
     io.stdout(values.json
       ? `${JSON.stringify({ ...result.report, files: { root: written.rootFile, proofs: written.proofFiles.size, excluded: written.excludedFile, reconciliation: written.reconciliationFile }, timingsMs: { ...result.timingsMs, total: ms } })}\n`

@@ -20,7 +20,7 @@ import type { ProofDoc, RootDoc } from '../../reserves/documents.js';
 import { userHash, userSalt } from '../../reserves/hashing.js';
 import { proofFile } from '../../reserves/write.js';
 import { AUDIT_ID_PATTERN } from '../../reserves/method.js';
-import { runProofOfReserves, writeProofOfReserves } from './run.js';
+import { runAndWriteProofOfReserves } from './run.js';
 
 export interface ReserveServiceOptions {
   store: EventStore;
@@ -78,9 +78,8 @@ export function createReserveService(options: ReserveServiceOptions): ReserveSer
 
   async function audit(): Promise<ReserveAuditView> {
     const started = performance.now();
-    const result = await runProofOfReserves(options.store, { at: 'latest', ...(options.clock ? { clock: options.clock } : {}) });
+    const { result } = await runAndWriteProofOfReserves(options.store, { at: 'latest', ...(options.clock ? { clock: options.clock } : {}) }, (auditId) => join(base, auditId), secretsDir);
     const { root } = result.audit;
-    await writeProofOfReserves(result, join(base, root.auditId), secretsDir);
     const pointer: LatestPointer = { auditId: root.auditId, logPosition: root.logPosition, reconciled: result.report.ok };
     await mkdir(base, { recursive: true });
     await writeFileAtomic(latestFile, `${JSON.stringify(pointer)}\n`);

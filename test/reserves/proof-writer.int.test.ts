@@ -3,10 +3,13 @@
  * batches, the first failure rejecting with the file system's code and nothing written after
  * it, and an audit whose proofs fail to write publishing no root.json.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { buildReserveAudit, writeReserveAudit, type ReserveAudit } from '../../reserves/index.js';
+import { buildReserveTree, stampStateHash } from '../../reserves/audit.js';
+import { writeReserveTree } from '../../reserves/write.js';
 import { ProofWriterError, writeFilesInThread } from '../../reserves/proofWriter.js';
 import { makeTempDir } from '../support/tmpdir.js';
 
@@ -76,4 +79,58 @@ test('an audit whose proofs cannot all be written publishes no root.json; a seco
   // the refused audit left none of its proofs behind
   const proofs = (await readdir(join(okDir, 'proofs'), { recursive: true })).filter((f) => f.endsWith('.json'));
   t.is(proofs.length, 2);
+});
+
+test('whileWriting runs once in this thread while the writer thread already creates the queued files', async (t) => {
+  const tmp = await makeTempDir('oec-proof-writer-');
+  t.teardown(tmp.remove);
+  const entries = Array.from({ length: 3000 }, (_, i) => [join(tmp.dir, `f${i}.json`), `${i}\n`] as const);
+  let calls = 0;
+  let seenWhileBlocked = false;
+  await writeFilesInThread(entries, () => {
+    calls += 1;
+    // this thread is blocked here: only the writer thread can create the file
+    const deadline = Date.now() + 20_000;
+    while (!seenWhileBlocked && Date.now() < deadline) seenWhileBlocked = existsSync(entries[0]![0]);
+  });
+  t.is(calls, 1);
+  t.true(seenWhileBlocked);
+  t.is((await readdir(tmp.dir)).length, entries.length);
+
+  const boom = new Error('hash failed');
+  await t.throwsAsync(writeFilesInThread([[join(tmp.dir, 'g.json'), 'g']], () => {
+    throw boom;
+  }), { is: boom });
+});
+
+const treeInput = {
+  auditId: 'writer-tree',
+  auditSecret: Buffer.alloc(32, 5),
+  assets: [{ code: 'USDT', scale: 8 }],
+  logPosition: '42',
+  equities: new Map([['alice', new Map([['USDT', '1.5']])], ['bob', new Map([['USDT', '-2']])], ['carl', new Map([['USDT', '7']])]]),
+};
+
+test('a tree stamped while its proofs are written publishes the same files as the whole audit written at once', async (t) => {
+  const tmp = await makeTempDir('oec-proof-writer-');
+  t.teardown(tmp.remove);
+  const stateHash = 'ef'.repeat(32);
+  const audit = buildReserveAudit({ ...treeInput, stateHash });
+  const whole = await writeReserveAudit(join(tmp.dir, 'whole'), audit, { reconciliation: { ok: true } });
+  const tree = buildReserveTree(treeInput);
+  const staged = await writeReserveTree(join(tmp.dir, 'staged'), tree, () => ({ root: stampStateHash(tree, stateHash).root, reconciliation: { ok: true } }));
+  t.deepEqual(stampStateHash(tree, stateHash), audit);
+  for (const pick of [(w: typeof whole) => w.rootFile, (w: typeof whole) => w.excludedFile, (w: typeof whole) => w.reconciliationFile!, (w: typeof whole) => w.proofFiles.get('carl')!]) {
+    t.is(await readFile(pick(staged), 'utf8'), await readFile(pick(whole), 'utf8'));
+  }
+});
+
+test('a root other than the tree root is refused and nothing is published', async (t) => {
+  const tmp = await makeTempDir('oec-proof-writer-');
+  t.teardown(tmp.remove);
+  const tree = buildReserveTree(treeInput);
+  const other = buildReserveAudit({ ...treeInput, auditSecret: Buffer.alloc(32, 6), stateHash: 'ef'.repeat(32) });
+  await t.throwsAsync(writeReserveTree(tmp.dir, tree, () => ({ root: other.root })), { message: /is not the root of the proofs written/ });
+  await t.throwsAsync(readFile(join(tmp.dir, 'root.json')), { code: 'ENOENT' });
+  t.throws(() => stampStateHash(tree, 'not-a-hash'), { message: /stateHash must be 64 lowercase hex digits/ });
 });
