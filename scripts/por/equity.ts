@@ -8,6 +8,7 @@
 import { isUserFundsAccount } from '../../domain/ledger/accounts.js';
 import { ASSET_SCALE } from '../../domain/instrument/validate.js';
 import { Decimal, ZERO, canonical, dec } from '../../domain/money/decimal.js';
+import { ExactSum, parseMinor } from '../../domain/money/exactSum.js';
 import { notional } from '../../domain/money/rules.js';
 import { INSURANCE_USER_ID } from '../../domain/position/types.js';
 import { allProjections } from '../../projections/index.js';
@@ -99,16 +100,22 @@ function add(map: Map<string, Decimal>, key: string, amount: Decimal): void {
   map.set(key, (map.get(key) ?? ZERO).plus(amount));
 }
 
-function addUser(map: Map<string, Map<string, Decimal>>, userId: string, asset: string, amount: Decimal): void {
+function userSums(map: Map<string, Map<string, ExactSum>>, userId: string): Map<string, ExactSum> {
   let perAsset = map.get(userId);
   if (!perAsset) map.set(userId, (perAsset = new Map()));
-  add(perAsset, asset, amount);
+  return perAsset;
+}
+
+function addExact(map: Map<string, ExactSum>, key: string, amount: number | Decimal): void {
+  let sum = map.get(key);
+  if (!sum) map.set(key, (sum = new ExactSum()));
+  sum.add(amount);
 }
 
 export function computeEquities(fold: FoldResult): Equities {
   const instruments = instrumentsOf(fold);
   const problems: EquityProblem[] = [];
-  const raw = new Map<string, Map<string, Decimal>>();
+  const raw = new Map<string, Map<string, ExactSum>>();
   const userFunds = new Map<string, Decimal>();
   const userUnrealizedPnl = new Map<string, Decimal>();
   const insuranceUnrealizedPnl = new Map<string, Decimal>();
@@ -118,12 +125,16 @@ export function computeEquities(fold: FoldResult): Equities {
   // Every registered user has a leaf, even with nothing: they can check they were counted at 0.
   for (const userId of registeredUsers(fold)) raw.set(userId, new Map());
 
-  for (const row of fold.ledgerBalances.rows()) {
+  // exact integer sums of minor units (decimal.js only for an amount off the scale): 100,000s of rows
+  const userFundSums = new Map<string, ExactSum>();
+  for (const row of fold.ledgerBalances.unsortedRows()) {
     if (row.book !== 'USER' || !isUserFundsAccount(row.account)) continue;
-    const amount = dec(row.balance);
-    addUser(raw, row.owner, row.asset, amount);
-    add(userFunds, row.asset, amount);
+    const minor = parseMinor(row.balance);
+    const amount = minor === undefined ? dec(row.balance) : minor;
+    addExact(userSums(raw, row.owner), row.asset, amount);
+    addExact(userFundSums, row.asset, amount);
   }
+  for (const [asset, sum] of userFundSums) userFunds.set(asset, sum.toDecimal());
 
   const exposures = new Map<string, SymbolExposure>();
   for (const [symbol, info] of instruments) {
@@ -164,13 +175,13 @@ export function computeEquities(fold: FoldResult): Equities {
       insurancePositions.push({ userId, symbol, asset: exposure.asset, side: state.side, qty: state.qty, entryNotional: state.entryNotional, mark: exposure.mark, unrealizedPnl: upnl });
       continue;
     }
-    addUser(raw, userId, exposure.asset, upnl);
+    addExact(userSums(raw, userId), exposure.asset, upnl);
     add(userUnrealizedPnl, exposure.asset, upnl);
   }
 
   const equities = new Map<string, Map<string, string>>();
   for (const [userId, perAsset] of raw) {
-    equities.set(userId, new Map([...perAsset].map(([asset, amount]) => [asset, canonical(amount)] as const)));
+    equities.set(userId, new Map([...perAsset].map(([asset, sum]) => [asset, sum.canonical()] as const)));
   }
   const assets = [...assetCodes].sort().map((code) => ({ code, scale: ASSET_SCALE }));
   return {
