@@ -14,6 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startMainJob } from '../runtime/main.js';
+import { RUNTIME_NODE_FLAGS, ensureNodeFlags } from '../runtime/nodeFlags.js';
+
+// the runtime's V8 flags, as `npm start` runs it (OEC_RUNTIME_DEFAULT_HEAP=1: V8's defaults)
+ensureNodeFlags(RUNTIME_NODE_FLAGS, 'OEC_RUNTIME_DEFAULT_HEAP');
 
 const CLIENTS = Number(process.env.BENCH_API_CLIENTS ?? 16);
 const ORDERS = Number(process.env.BENCH_API_ORDERS ?? 2000);

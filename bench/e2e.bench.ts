@@ -19,6 +19,10 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../eventstore/embedded/index.js';
 import type { EventStore } from '../eventstore/port.js';
 import { createRuntime } from '../runtime/runtime.js';
+import { RUNTIME_NODE_FLAGS, ensureNodeFlags } from '../runtime/nodeFlags.js';
+
+// the runtime's V8 flags, as `npm start` runs it (OEC_RUNTIME_DEFAULT_HEAP=1: V8's defaults)
+ensureNodeFlags(RUNTIME_NODE_FLAGS, 'OEC_RUNTIME_DEFAULT_HEAP');
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 20000);
 const USERS = Number(process.env.BENCH_USERS ?? 100);

@@ -11,14 +11,13 @@
  * V8 fixes both at start-up, so the process starts itself again with the flags (once: the child
  * has them). OEC_REPLAY_DEFAULT_HEAP=1 keeps V8's defaults.
  */
-import { spawnSync } from 'node:child_process';
 import { totalmem } from 'node:os';
+import { ensureNodeFlags } from '../../runtime/nodeFlags.js';
 
 export const REPLAY_SEMI_SPACE_MB = 64;
 /** share of the machine's memory the old space may use, and a ceiling */
 const OLD_SPACE_SHARE = 0.6;
 const OLD_SPACE_MAX_MB = 32 * 1024;
-const FLAGS = ['--max-semi-space-size', '--max-old-space-size'];
 
 export function replayHeapFlags(totalBytes: number = totalmem()): string[] {
   const oldSpaceMb = Math.min(OLD_SPACE_MAX_MB, Math.floor((totalBytes * OLD_SPACE_SHARE) / (1024 * 1024)));
@@ -31,10 +30,5 @@ export function replayHeapFlags(totalBytes: number = totalmem()): string[] {
  * the child's status.
  */
 export function ensureReplayHeap(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.OEC_REPLAY_DEFAULT_HEAP === '1') return;
-  const given = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (given.some((arg) => FLAGS.some((flag) => arg.startsWith(flag)))) return;
-  const child = spawnSync(process.execPath, [...process.execArgv, ...replayHeapFlags(), ...process.argv.slice(1)], { stdio: 'inherit', env });
-  if (child.error) throw child.error;
-  process.exit(child.status ?? 1);
+  ensureNodeFlags(replayHeapFlags(), 'OEC_REPLAY_DEFAULT_HEAP', env);
 }
