@@ -171,6 +171,15 @@ export class MemoryReadStore implements ReadStore {
     for (const name of sortByCodePoints([...keys.keys()])) yield [name, keys.get(name)!];
   }
 
+  /** the logical keys of a projection version, in no particular order (no dumps, no sorting) */
+  keyNames(projection: string, version: number): string[] {
+    this.assertOpen();
+    assertProjectionName(projection);
+    assertVersion(version);
+    const keys = this.data.get(versionPrefix(projection, version))?.keys;
+    return keys ? [...keys.keys()] : [];
+  }
+
   /** @internal for MemoryView */
   read(prefix: string, key: string): Value | undefined {
     this.assertOpen();

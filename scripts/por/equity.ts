@@ -72,9 +72,9 @@ interface InstrumentInfo {
 
 /**
  * One projection's model read from the fold's store in place: `fold.models` would export every
- * model (journals included) to read these two small ones.
+ * model (journals included) to read this small one.
  */
-function modelOf(fold: FoldResult, name: 'instruments' | 'users'): Record<string, DumpValue> {
+function modelOf(fold: FoldResult, name: 'instruments'): Record<string, DumpValue> {
   const projection = allProjections.find((p) => p.name === name);
   if (projection === undefined) throw new Error(`no ${name} projection is registered`);
   return fold.readModels.exportVersionNow(projection.name, projection.version);
@@ -91,7 +91,10 @@ function instrumentsOf(fold: FoldResult): Map<string, InstrumentInfo> {
 }
 
 function registeredUsers(fold: FoldResult): string[] {
-  return Object.keys(modelOf(fold, 'users'))
+  // the keys only: the users model of 100,000 users exported as dumps cost ~0.5 s here
+  const users = allProjections.find((p) => p.name === 'users')!;
+  return fold.readModels
+    .keyNames(users.name, users.version)
     .filter((key) => key.startsWith('user:'))
     .map((key) => key.slice('user:'.length));
 }
