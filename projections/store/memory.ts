@@ -144,13 +144,7 @@ export class MemoryReadStore implements ReadStore {
    * never holds the whole export. The version must not change while it is read.
    */
   *exportEntries(projection: string, version: number): Generator<[string, DumpValue]> {
-    this.assertOpen();
-    assertProjectionName(projection);
-    assertVersion(version);
-    const keys = this.data.get(versionPrefix(projection, version))?.keys;
-    if (!keys) return;
-    // full keys share the prefix, so the logical keys sort alike
-    for (const name of sortByCodePoints([...keys.keys()])) yield [name, dumpOf(keys.get(name)!)];
+    for (const [name, value] of this.storedEntries(projection, version)) yield [name, dumpOf(value)];
   }
 
   async close(): Promise<void> {
@@ -163,21 +157,22 @@ export class MemoryReadStore implements ReadStore {
    * changes it. The version must not change while it is read.
    */
   *storedEntries(projection: string, version: number): Generator<[string, StoredValue]> {
-    this.assertOpen();
-    assertProjectionName(projection);
-    assertVersion(version);
-    const keys = this.data.get(versionPrefix(projection, version))?.keys;
-    if (!keys) return;
+    const keys = this.versionKeys(projection, version);
+    // full keys share the prefix, so the logical keys sort alike
     for (const name of sortByCodePoints([...keys.keys()])) yield [name, keys.get(name)!];
   }
 
   /** the logical keys of a projection version, in no particular order (no dumps, no sorting) */
   keyNames(projection: string, version: number): string[] {
+    return [...this.versionKeys(projection, version).keys()];
+  }
+
+  /** a version's keys as stored (empty when it holds none); checked arguments, open store */
+  private versionKeys(projection: string, version: number): ReadonlyMap<string, Value> {
     this.assertOpen();
     assertProjectionName(projection);
     assertVersion(version);
-    const keys = this.data.get(versionPrefix(projection, version))?.keys;
-    return keys ? [...keys.keys()] : [];
+    return this.data.get(versionPrefix(projection, version))?.keys ?? NO_KEYS;
   }
 
   /** @internal for MemoryView */
@@ -191,6 +186,8 @@ export class MemoryReadStore implements ReadStore {
   }
 
 }
+
+const NO_KEYS: ReadonlyMap<string, Value> = new Map();
 
 /** a key an earlier op of the batch wrote: its value is looked up when the op is applied */
 const AGAIN = Symbol('again');

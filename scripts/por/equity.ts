@@ -75,9 +75,13 @@ interface InstrumentInfo {
  * model (journals included) to read this small one.
  */
 function modelOf(fold: FoldResult, name: 'instruments'): Record<string, DumpValue> {
+  return fold.readModels.exportVersionNow(name, registeredVersion(name));
+}
+
+function registeredVersion(name: string): number {
   const projection = allProjections.find((p) => p.name === name);
   if (projection === undefined) throw new Error(`no ${name} projection is registered`);
-  return fold.readModels.exportVersionNow(projection.name, projection.version);
+  return projection.version;
 }
 
 function instrumentsOf(fold: FoldResult): Map<string, InstrumentInfo> {
@@ -92,9 +96,8 @@ function instrumentsOf(fold: FoldResult): Map<string, InstrumentInfo> {
 
 function registeredUsers(fold: FoldResult): string[] {
   // the keys only: the users model of 100,000 users exported as dumps cost ~0.5 s here
-  const users = allProjections.find((p) => p.name === 'users')!;
   return fold.readModels
-    .keyNames(users.name, users.version)
+    .keyNames('users', registeredVersion('users'))
     .filter((key) => key.startsWith('user:'))
     .map((key) => key.slice('user:'.length));
 }
