@@ -77,13 +77,15 @@ function feed(worker: Worker, entries: Iterator<readonly [string, string]>, whil
       return chars;
     };
     const sendMore = (): void => {
+      // after a failure nothing more is rendered or sent: the caller is already rejected
+      if (settled) return;
       try {
         while (!exhausted && inFlight < MAX_BATCHES_IN_FLIGHT && sendBatch() >= 0);
       } catch (error) {
         fail(error as Error);
         return;
       }
-      if (exhausted && inFlight === 0 && !settled) {
+      if (exhausted && inFlight === 0) {
         settled = true;
         resolve();
       }
